@@ -1,0 +1,1 @@
+"""Entry points: the sohoa command line, settings, and (later) the web app."""

@@ -1,0 +1,1 @@
+"""Personnel events extracted from decisions, person by person."""

@@ -1,0 +1,1 @@
+"""Reading decisions: the domain model, errors, intake, loaders, OCR, structure, calendar (no imports here, to stay light)."""

@@ -1,0 +1,103 @@
+"""The machine-readable contract: one `Outcome` as the JSON object of design/CONTRACT.md.
+
+Kept beside the model (stdlib only) so the CLI, the web API and the flows all print the same
+shape, and validated against the published JSON Schema in `pipeline/schema/`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from pipeline.model import Event, Finding, Outcome, Post
+
+SCHEMA_FILE = "document.schema.json"
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _post(post: Post | None) -> dict[str, Any] | None:
+    if post is None:
+        return None
+    return {"unit": post.unit, "position": post.position}
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    salary = None
+    if event.salary is not None:
+        salary = {
+            "scale_code": event.salary.scale_code,
+            "step": event.salary.step,
+            "coefficient": event.salary.coefficient,
+        }
+    return {
+        "type": event.type,
+        "person": {"name": event.person.name, "birth_date": _iso(event.person.birth_date)},
+        "from": _post(event.from_post),
+        "to": _post(event.to_post),
+        "salary": salary,
+        "effective_date": _iso(event.effective_date),
+        "confidence": round(event.confidence, 3),
+    }
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "message": finding.message,
+        "source": finding.source,
+        "page": finding.page,
+    }
+
+
+def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
+    """The contract object for one input: a read document, or `{"source", "error"}`."""
+    if not outcome.ok:
+        return {
+            "source": outcome.source,
+            "sha256": outcome.sha256,
+            "error": {
+                "code": outcome.error_code,
+                "message": outcome.error_message or outcome.error_code,
+                "quarantined": outcome.quarantined,
+            },
+        }
+    doc = outcome.document
+    st = outcome.structure
+    assert doc is not None and st is not None, "a successful outcome carries its document"
+    return {
+        "source": outcome.source,
+        "sha256": doc.source.sha256,
+        "kind": doc.kind,
+        "pages": len(doc.pages),
+        "text": doc.text,
+        "confidence": round(doc.confidence, 3),
+        "metadata": {
+            "issuer": st.issuer,
+            "number": st.number,
+            "doc_type": st.doc_type,
+            "issued_place": st.issued_place,
+            "issued_date": _iso(st.issued_date),
+            "subject": st.subject,
+            "signer_name": st.signer_name,
+            "signer_title": st.signer_title,
+        },
+        "validation": [finding_to_dict(f) for f in outcome.findings],
+        "events": [event_to_dict(e) for e in outcome.events],
+        "update_due": _iso(outcome.update_due),
+    }
+
+
+def to_json_line(outcome: Outcome) -> str:
+    return json.dumps(outcome_to_dict(outcome), ensure_ascii=False)
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    text = resources.files("pipeline.schema").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    return json.loads(text)

@@ -1,0 +1,1 @@
+"""Rule data files (calendar, patterns, keyword tables), read with importlib.resources."""

@@ -1,0 +1,1 @@
+"""Checks against the digitization standard, Decree 30/2020 format and personnel rules."""
