@@ -1,0 +1,1 @@
+"""Benchmarks of sohoa with their baselines, and the synthetic data they run on (`bench.corpus`)."""
