@@ -60,6 +60,9 @@ class Page:
     words: tuple[Word, ...] = ()
     rotated: int = 0  # degrees the page was turned before OCR
     skew: float = 0.0  # degrees corrected by deskew
+    image_mode: str | None = None  # Pillow mode of the scan ("RGB", "L", "1", …); None for text pages
+    size_mm: tuple[float, float] | None = None  # physical (width, height): PDF page box, or pixels / dpi
+    seal_near_signature: bool | None = None  # red seal found at the signer block (scans); None = not checked
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,43 @@ class Table:
 
 
 @dataclass(frozen=True)
+class SignatureInfo:
+    """A digital signature embedded in a PDF, as verified when the file was read.
+
+    Produced by `pipeline.signatures.read_signatures`; the file itself is never rewritten.
+    """
+
+    field_name: str
+    signer: str | None = None  # common name of the signing certificate's subject
+    certificate_issuer: str | None = None  # common name of the CA that issued it
+    signing_time: dt.datetime | None = None  # time the signer (or a timestamp) claims
+    intact: bool = False  # the signed bytes hash to the signed digest and the signature verifies
+    trusted: bool | None = None  # chains to a configured trust root; None when not checked
+    covers_whole_file: bool = False  # nothing was appended after signing
+    modification_level: str | None = None  # none | lta_updates | form_filling | annotations | other
+    page: int | None = None  # 1-based page of the visible signature widget
+    box: Box | None = None  # the widget's rectangle (PDF points, top-left origin); None if invisible
+    page_size: tuple[float, float] | None = None  # (width, height) in PDF points of that page
+    problem: str | None = None  # why verification could not complete, if it could not
+
+    @property
+    def altered_after_signing(self) -> bool:
+        """Broken, or content changed by a later revision (adding signatures/form data is allowed)."""
+        if not self.intact:
+            return True
+        if self.covers_whole_file:
+            return False
+        return self.modification_level not in ("none", "lta_updates", "form_filling")
+
+
+@dataclass(frozen=True)
 class Document:
     source: SourceFile
     kind: Kind
     pages: tuple[Page, ...]
     tables: tuple[Table, ...] = ()
+    pdf_version: str | None = None  # effective version ("1.4", "1.7", "2.0") for PDFs
+    signatures: tuple[SignatureInfo, ...] = ()
 
     @property
     def text(self) -> str:
@@ -138,6 +173,7 @@ class Person:
     name: str
     birth_date: dt.date | None = None
     personal_id: str | None = None
+    sex: Literal["male", "female"] | None = None  # retirement ages differ; None when not stated
 
 
 @dataclass(frozen=True)
@@ -154,6 +190,19 @@ class Salary:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """Where one extracted value was read, and how sure the reading is (R1.2: page and words)."""
+
+    field: str  # "person.name", "effective_date", "to.unit", "salary.step", …
+    text: str  # the words the value was read from, as printed
+    page: int | None = None  # 1-based
+    start: int | None = None  # character span in that page's text; None for table cells
+    end: int | None = None
+    box: Box | None = None  # union of the words' boxes (page units), where the page has word boxes
+    confidence: float = 0.0  # 0..1
+
+
+@dataclass(frozen=True)
 class Event:
     type: str
     person: Person
@@ -163,6 +212,13 @@ class Event:
     effective_date: dt.date | None = None
     confidence: float = 0.0
     page: int | None = None
+    previous_salary: Salary | None = None  # the salary before the change, when the decision states it
+    term_months: int | None = None  # appointment term, rotation or secondment period as stated
+    next_raise_from: dt.date | None = None  # the date the next step raise is counted from
+    allowance_percent: float | None = None  # seniority allowance beyond the top step, in %
+    detail: str | None = None  # the discipline form or the award, as written ("khiển trách")
+    applicable: bool = True  # False: recognised but never applied (social insurance, assets: R1.4)
+    evidence: tuple[Evidence, ...] = ()  # one entry per field read
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,43 @@
+"""Loaders: read an identified file into a `Document` (pages of text with word boxes, tables).
+
+`load` dispatches on the media type `pipeline.intake.identify` found in the bytes:
+PDF → `pdf.py` (text layer or OCR per page), DOCX → `docx.py`, JPEG/PNG/TIFF → `image.py`.
+Each loader wraps its third-party library and raises only errors from `pipeline.errors`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.config import PipelineConfig
+from pipeline.errors import StorageError, UnsupportedType
+from pipeline.intake import DOCX, JPEG, PDF, PNG, TIFF
+from pipeline.model import Document, SourceFile
+
+
+def load(path: Path, source: SourceFile, config: PipelineConfig) -> Document:
+    """Read `path` (already identified as `source`) into a Document."""
+    _check_readable(Path(path))
+    media_type = source.media_type
+    if media_type == PDF:
+        from pipeline.loaders.pdf import load_pdf
+
+        return load_pdf(Path(path), source, config)
+    if media_type == DOCX:
+        from pipeline.loaders.docx import load_docx
+
+        return load_docx(Path(path), source, config)
+    if media_type in (JPEG, PNG, TIFF):
+        from pipeline.loaders.image import load_image
+
+        return load_image(Path(path), source, config)
+    raise UnsupportedType(f"Không có bộ đọc cho loại tệp {media_type}.")
+
+
+def _check_readable(path: Path) -> None:
+    """A file gone or unreadable since identification is a storage problem, not a bad file
+    (the libraries would report it as damage)."""
+    try:
+        with open(path, "rb") as handle:
+            handle.read(1)
+    except OSError as exc:
+        raise StorageError(f"Không đọc được tệp {path.name}: {exc.strerror or exc}") from exc
