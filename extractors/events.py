@@ -1,0 +1,183 @@
+"""From a read decision to its events: scope, type, people (article or table), fields, evidence.
+
+    Document + Structure ─scope─▶ decision? ─type─▶ operative article ─people─▶ article items
+                                                     │                      └▶ attached table rows
+                                                     └─ shared fields ("kể từ ngày …", signing date)
+                         ─assemble─▶ Event per person, with evidence and confidence
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from extractors import wordrows
+from extractors.articles import locate, people_in_article, shared_fields
+from extractors.classify import (Operative, articles_of, is_personnel_document, operative,
+                                 out_of_scope_topic)
+from extractors.confidence import event_confidence, field_confidence
+from extractors.fields import Found, Located, signing_date
+from extractors.locate import Locator, Where
+from extractors.nlp import analyse
+from extractors.rules import rules
+from extractors.tables import Cell, Grid, people_in_tables
+from extractors.text import unwrap
+from pipeline.model import Document, Event, Evidence, Person, Post, Salary, Structure
+
+_SALARY_TYPES = {"salary_raise", "early_salary_raise", "seniority_allowance", "recruitment"}
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What a document yields: its scope and every event, applicable or not.
+
+    scope: "personnel" (events to apply), "not_applicable" (a decision the records must never
+    apply: social insurance, asset declarations — R1.4), or "none" (no decision, or no person)."""
+
+    scope: str
+    events: tuple[Event, ...] = ()
+    reason: str | None = None
+
+
+def _grids(document: Document, structure: Structure) -> list[Grid]:
+    if document.tables:
+        return [[[Cell(text, table.page) for text in row] for row in table.rows]
+                for table in document.tables]
+    return wordrows.rebuild(document, structure.issued_date)
+
+
+def _signing(op: Operative, structure: Structure, articles, locator: Locator) -> Located | None:
+    """The issue date, for decisions that take effect on signing."""
+    for article in articles:
+        a = op.analysis if article is op.article else analyse(unwrap(article.text))
+        value = signing_date(a, structure.issued_date)
+        if value is not None:
+            anchor = locator.anchor(article.text)
+            return locate({"effective_date": value}, a, anchor, None)["effective_date"]
+    return None
+
+
+def _fill(found: Found, op: Operative, shared: Found, signing: Located | None) -> Found:
+    """Fields the person's own text leaves out: shared clauses, then the rules of each type."""
+    for key, value in shared.items():
+        found.setdefault(key, value)
+    if "effective_date" not in found and signing is not None:
+        found["effective_date"] = signing
+    marker = found.get("next_raise_from")
+    if marker is not None and marker.value == "effective_date":
+        if "effective_date" in found:
+            eff = found["effective_date"]
+            found["next_raise_from"] = Located(eff.value, marker.confidence, marker.text, marker.where)
+        else:
+            del found["next_raise_from"]
+    if op.event_type == "reappointment":  # re-appointed to the post held
+        for part in ("unit", "position"):
+            if f"to.{part}" in found:
+                found.setdefault(f"from.{part}", found[f"to.{part}"])
+    if op.event_type == "recruitment" and "to.position" not in found:
+        ngach = found.get("ngach.name")
+        code = found.get("salary.scale_code")
+        known = rules().ngach_by_code(code.value) if code else None
+        if ngach is not None or known is not None:
+            name = ngach.value if ngach is not None else known.name
+            source = ngach or code
+            found["to.position"] = Located(name, 0.9, source.text, source.where)
+    found.pop("ngach.name", None)
+    return found
+
+
+def _post(found: Found, prefix: str) -> Post | None:
+    unit, position = found.get(f"{prefix}.unit"), found.get(f"{prefix}.position")
+    if unit is None and position is None:
+        return None
+    return Post(unit.value if unit else None, position.value if position else None)
+
+
+def _salary(found: Found, prefix: str, event_type: str) -> Salary | None:
+    step, coef = found.get(f"{prefix}.step"), found.get(f"{prefix}.coefficient")
+    code = found.get("salary.scale_code")
+    if step is None and coef is None and (prefix != "salary" or code is None):
+        return None
+    if prefix == "salary" and event_type not in _SALARY_TYPES and step is None and coef is None:
+        return None
+    return Salary(code.value if code else None, step.value if step else None, coef.value if coef else None)
+
+
+def _value(found: Found, key: str):
+    item = found.get(key)
+    return item.value if item is not None else None
+
+
+def _event(found: Found, op: Operative, issued: dt.date | None) -> Event:
+    scores = {key: field_confidence(key, value, found, issued) for key, value in found.items()}
+    name = found["person.name"]
+    evidence = tuple(
+        Evidence(key, value.text, value.where.page, value.where.start, value.where.end,
+                 value.where.box, scores[key])
+        for key, value in found.items())
+    return Event(
+        type=op.event_type,
+        person=Person(name.value, _value(found, "person.birth_date"), sex=_value(found, "person.sex")),
+        from_post=_post(found, "from"),
+        to_post=_post(found, "to"),
+        salary=_salary(found, "salary", op.event_type),
+        effective_date=_value(found, "effective_date"),
+        confidence=event_confidence(op.confidence, scores),
+        page=name.where.page,
+        previous_salary=_salary(found, "previous_salary", op.event_type),
+        term_months=_value(found, "term_months"),
+        next_raise_from=_value(found, "next_raise_from"),
+        allowance_percent=_value(found, "allowance_percent"),
+        detail=_value(found, "detail"),
+        applicable=op.applicable,
+        evidence=evidence,
+    )
+
+
+def _people(document: Document, structure: Structure, op: Operative, locator: Locator
+            ) -> tuple[list[Found], Found]:
+    anchor = locator.anchor(op.article.text)
+    page = anchor.where(0, 1).page if anchor else (document.pages[0].number if document.pages else None)
+    people = people_in_article(op, anchor, page)
+    if people:
+        return people, {}
+    shared = shared_fields(op, anchor, page)
+    rows = people_in_tables(_grids(document, structure), op.event_type)
+    return [_pin_name(found, locator) for found in rows], shared
+
+
+def _pin_name(found: Found, locator: Locator) -> Found:
+    """A DOCX/PDF table cell has a page but no span: find the name in the page text for evidence."""
+    name = found.get("person.name")
+    if name is None or name.where.start is not None or name.where.box is not None:
+        return found
+    anchor = locator.anchor(name.text)
+    if anchor is not None:
+        where = anchor.where(0, len(name.text))
+        found["person.name"] = Located(name.value, name.confidence, name.text,
+                                       Where(where.page, where.start, where.end, where.box, name.where.ocr))
+    return found
+
+
+def extract(document: Document, structure: Structure) -> Extraction:
+    """Every event of a document, one per person, applicable or not. Pure."""
+    if not is_personnel_document(document, structure):
+        topic = out_of_scope_topic(structure.subject or "")
+        if topic is not None:  # a letter about asset declarations: recognised, nothing to apply
+            return Extraction("not_applicable", reason=topic)
+        return Extraction("none", reason="not-a-decision")
+    articles = articles_of(document, structure)
+    op = operative(articles)
+    if op is None:
+        return Extraction("none", reason="no-personnel-article")
+    locator = Locator(document)
+    people, shared = _people(document, structure, op, locator)
+    signing = None
+    if any("effective_date" not in p for p in people) and "effective_date" not in shared:
+        signing = _signing(op, structure, articles, locator)
+    events = tuple(_event(_fill(found, op, shared, signing), op, structure.issued_date)
+                   for found in people if "person.name" in found)
+    scope = "personnel" if op.applicable else "not_applicable"
+    return Extraction(scope, events, None if events else "no-person-found")
+
+
+__all__ = ["Extraction", "extract"]
