@@ -113,6 +113,9 @@ def _one_line(lines: list[Line]) -> str | None:
 # ---------------------------------------------------------------- header
 
 
+LATE_HEADER_LINES = 6  # how far past "Kính gửi:" the right header column may still turn up
+
+
 def _parse_header(lines: list[Line], r: Rules) -> _Header:
     head = _Header()
     limit = min(len(lines), HEADER_LINES)
@@ -154,6 +157,7 @@ def _scan_header(lines: list[Line], limit: int, head: _Header, r: Rules, typed: 
             part = queue.pop(0)
             kind, parts = _header_part(part, head, r, vv_open or fed_vv, typed)
             if kind == "stop":
+                _late_right_column(lines, idx, limit, head, r)
                 return idx
             queue[:0] = parts
             if kind == "vv":
@@ -162,6 +166,21 @@ def _scan_header(lines: list[Line], limit: int, head: _Header, r: Rules, typed: 
                 vv_open = fed_vv = False
         vv_open = fed_vv
     return limit
+
+
+def _late_right_column(lines: list[Line], start: int, limit: int, head: _Header, r: Rules) -> None:
+    """Pick up the motto and place/date when they come after the body's first line.
+
+    On scans Tesseract may read the whole left column ("… V/v …", "Kính gửi:") before the right
+    one, so the national motto and the place/date line follow the point where the body starts.
+    """
+    for idx in range(start, min(limit, start + LATE_HEADER_LINES)):
+        part = lines[idx]
+        for key, pattern, expected in r.mottos:
+            if key not in head.motto and pattern.search(part.fold):
+                head.motto[key] = vn.match_quality(letters_only(part.text), expected) * part.conf
+        if head.date is None:
+            _date_part(part, head, r)
 
 
 def _split(part: Line, start: int, end: int) -> list[Line]:

@@ -453,3 +453,19 @@ def _timed(fn, arg) -> float:
     start = time.perf_counter()
     fn(arg)
     return time.perf_counter() - start
+
+
+def test_right_column_read_after_kinh_gui_still_gives_place_and_date():
+    # Tesseract on the real letter's scan reads the whole left column, "Kính gửi:" included,
+    # before the motto and the place/date line of the right column.
+    text = (
+        "UBND TỈNH ĐỒNG NAI\nSỞ NỘI VỤ\nSố: 3647/SNV-VP\nV/v kiểm tra, nhắc nhở tình hình cập nhật\n"
+        "và khai thác dữ liệu\nKính gửi:\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nĐồng Nai, ngày 31 tháng 8 năm 2020\n"
+        "- Các Sở, ban, ngành thuộc UBND tỉnh;\nThực hiện Quyết định số 2111/QĐ-UBND ...\n"
+    )
+    st = parse(make_document(text, kind="scanned_pdf", confidence=0.9))
+    assert st.doc_type == "Công văn"
+    assert st.issued_place == "Đồng Nai"
+    assert st.issued_date == dt.date(2020, 8, 31)
+    assert st.has_national_motto
