@@ -1,0 +1,160 @@
+"""The `sohoa` command line: ingest files and folders, run the demo.
+
+Machine output (`--json`) is JSON Lines on stdout, one object per input, in input order; progress
+and logs go to stderr. Error codes map to exit statuses in one table (`EXIT_CODES`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from app.settings import Settings
+from flows.compose import Context, default_stages, process_file
+from pipeline.contract import to_json_line
+from pipeline.model import Outcome
+
+# Exit statuses: 0 every input processed; the first matching row wins for the worst failure.
+EXIT_CODES = {
+    "DEPENDENCY-MISSING": 3,
+    "PROCESSING-FAILED": 4,
+}
+EXIT_INPUT_FAILED = 1
+
+
+def format_date_vi(date: dt.date | None) -> str:
+    """`ngày 05 tháng 3 năm 2024`: day < 10 and months 1–2 padded (Decree 30/2020)."""
+    if date is None:
+        return "không rõ ngày"
+    month = f"{date.month:02d}" if date.month <= 2 else str(date.month)
+    return f"ngày {date.day:02d} tháng {month} năm {date.year}"
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given; folders recursed in a stable order (hidden entries skipped)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path)
+                if child.is_file() and not any(part.startswith(".") for part in rel.parts):
+                    yield child
+        else:
+            yield path
+
+
+def run_ingest(files: list[Path], settings: Settings, dry_run: bool) -> Iterator[Outcome]:
+    ctx = Context(config=settings.pipeline_config(), stages=default_stages(dt.date.today()), dry_run=dry_run)
+    # OCR runs in Tesseract subprocesses, so threads give real parallelism across documents;
+    # map() keeps the output in input order.
+    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
+        yield from pool.map(lambda p: process_file(p, ctx, display_name=str(p)), files)
+
+
+class Progress:
+    """A progress line on stderr (count, rate, ETA, failures) — only when stderr is a terminal."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.enabled = total, enabled and total > 1
+        self.done = self.failed = 0
+        self.start = time.monotonic()
+
+    def step(self, outcome: Outcome) -> None:
+        self.done += 1
+        self.failed += not outcome.ok
+        if not self.enabled:
+            return
+        elapsed = max(time.monotonic() - self.start, 1e-6)
+        rate = self.done / elapsed
+        eta = (self.total - self.done) / rate if rate else 0.0
+        width = 24
+        filled = int(width * self.done / self.total)
+        bar = "█" * filled + "·" * (width - filled)
+        line = (f"\r[{bar}] {self.done}/{self.total} · {rate * 60:.1f} tệp/phút"
+                f" · còn ~{_duration(eta)} · lỗi {self.failed}")
+        click.echo(line, err=True, nl=self.done == self.total)
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    return f"{minutes} phút {secs:02d} giây" if minutes else f"{secs} giây"
+
+
+def exit_status(outcomes: list[Outcome]) -> int:
+    status = 0
+    for outcome in outcomes:
+        if outcome.ok:
+            continue
+        status = max(status, EXIT_CODES.get(outcome.error_code or "", EXIT_INPUT_FAILED))
+    return status
+
+
+def human_line(outcome: Outcome) -> str:
+    if not outcome.ok:
+        return f"✗ {outcome.source}: [{outcome.error_code}] {outcome.error_message}"
+    st, doc = outcome.structure, outcome.document
+    assert st is not None and doc is not None
+    parts = [
+        st.number or "(không số)",
+        st.doc_type or "?",
+        format_date_vi(st.issued_date),
+        st.issuer or "(không rõ cơ quan ban hành)",
+    ]
+    due = f"; hạn cập nhật {format_date_vi(outcome.update_due)}" if outcome.update_due else ""
+    return f"✓ {outcome.source}: {' · '.join(parts)} ({doc.kind}, {len(doc.pages)} trang{due})"
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Ghi nhật ký chi tiết ra stderr.")
+def cli(verbose: bool) -> None:
+    """sohoa — số hóa quyết định nhân sự và cập nhật hồ sơ CBCCVC."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.option("--json", "as_json", is_flag=True, help="In JSON Lines theo hợp đồng (CONTRACT.md).")
+@click.option("--dry-run", is_flag=True, help="Chỉ đọc và báo cáo, không lưu gì.")
+def ingest(paths: tuple[Path, ...], as_json: bool, dry_run: bool) -> None:
+    """Đọc, kiểm tra và lưu các văn bản (tệp hoặc thư mục)."""
+    settings = Settings.from_env()
+    files = list(expand_paths(paths))
+    progress = Progress(len(files), enabled=sys.stderr.isatty())
+    outcomes = []
+    for outcome in run_ingest(files, settings, dry_run):
+        outcomes.append(outcome)
+        progress.step(outcome)
+        click.echo(to_json_line(outcome) if as_json else human_line(outcome))
+    sys.exit(exit_status(outcomes))
+
+
+def demo_samples() -> list[Path]:
+    folder = resources.files("app").joinpath("samples")
+    return sorted(Path(str(p)) for p in folder.iterdir() if not p.name.startswith(("_", ".")))
+
+
+@cli.command()
+def demo() -> None:
+    """Chạy thử trên các văn bản mẫu kèm theo."""
+    settings = Settings.from_env()
+    click.echo(f"Thư mục dữ liệu: {settings.home}", err=True)
+    outcomes = list(run_ingest(demo_samples(), settings, dry_run=False))
+    for outcome in outcomes:
+        click.echo(human_line(outcome))
+    ok = sum(o.ok for o in outcomes)
+    click.echo(f"Đã đọc {ok}/{len(outcomes)} văn bản.")
+    sys.exit(exit_status(outcomes))
+
+
+def main() -> None:
+    cli(prog_name="sohoa")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""`sohoa ingest` end to end through the real command: contract, bad inputs in a batch, idempotence."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from pipeline.contract import schema
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "tests" / "samples"
+SOHOA = str(Path(sys.executable).with_name("sohoa"))
+
+
+def run_sohoa(*args: str, home: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, SOHOA_HOME=str(home), SOHOA_WORKERS="2")
+    return subprocess.run([SOHOA, *args], env=env, capture_output=True, text=True, timeout=600)
+
+
+def json_lines(stdout: str) -> list[dict]:
+    objects = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    for obj in objects:
+        jsonschema.validate(obj, schema(), cls=jsonschema.Draft202012Validator)
+    return objects
+
+
+LETTER_EXPECTED = {
+    "number": "3647/SNV-VP",
+    "doc_type": "Công văn",
+    "issued_place": "Đồng Nai",
+    "issued_date": "2020-08-31",
+    "signer_name": "Nguyễn Thanh Tú",
+    "signer_title": "Giám đốc",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sample", ["letter_3647.pdf", "letter_3647.docx", "letter_3647.scan300.pdf"])
+def test_real_letter_reads_right_in_every_rendering(tmp_path, sample):
+    done = run_sohoa("ingest", "--json", str(SAMPLES / sample), home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    [doc] = json_lines(done.stdout)
+    meta = doc["metadata"]
+    assert "Sở Nội vụ" in meta["issuer"]
+    for key, value in LETTER_EXPECTED.items():
+        assert meta[key] == value, (key, meta[key])
+    assert meta["subject"].startswith("V/v kiểm tra, nhắc nhở tình hình cập nhật")
+    assert doc["events"] == []
+    assert doc["update_due"] == "2020-09-09"  # 5 working days, Quốc khánh 2-3/9/2020 skipped
+    assert doc["kind"] == {"pdf": "text_pdf", "docx": "docx"}.get(sample.rsplit(".", 1)[1], "scanned_pdf")
+
+
+def _bad_batch(folder: Path) -> None:
+    folder.mkdir()
+    (folder / "a_good.docx").write_bytes((SAMPLES / "letter_3647.docx").read_bytes())
+    (folder / "b_empty.pdf").write_bytes(b"")
+    (folder / "c_page.pdf").write_text("<html><body>not a pdf</body></html>")
+    truncated = (SAMPLES / "letter_3647.pdf").read_bytes()
+    (folder / "d_truncated.pdf").write_bytes(truncated[: len(truncated) // 2])
+    (folder / "e_program.docx").write_bytes(b"\x7fELF\x02\x01\x01" + b"\0" * 200)
+
+
+def test_one_bad_file_never_stops_a_batch(tmp_path):
+    batch = tmp_path / "inbox"
+    _bad_batch(batch)
+    home = tmp_path / "home"
+    done = run_sohoa("ingest", "--json", str(batch), home=home)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    by_name = {Path(o["source"]).name: o for o in json_lines(done.stdout)}
+    assert list(by_name) == ["a_good.docx", "b_empty.pdf", "c_page.pdf", "d_truncated.pdf", "e_program.docx"]
+    assert by_name["a_good.docx"]["metadata"]["number"] == "3647/SNV-VP"
+    assert by_name["b_empty.pdf"]["error"]["code"] == "FILE-EMPTY"
+    assert by_name["c_page.pdf"]["error"]["code"] == "FILE-TYPE-UNSUPPORTED"
+    assert by_name["d_truncated.pdf"]["error"]["code"] == "FILE-CORRUPT"
+    assert by_name["e_program.docx"]["error"]["code"] == "FILE-TYPE-UNSUPPORTED"
+    reasons = sorted((home / "quarantine").glob("*.reason.json"))
+    assert len(reasons) == 4
+    codes = sorted(json.loads(r.read_text(encoding="utf-8"))["code"] for r in reasons)
+    assert codes == ["FILE-CORRUPT", "FILE-EMPTY", "FILE-TYPE-UNSUPPORTED", "FILE-TYPE-UNSUPPORTED"]
+    # The good file is kept byte for byte under its sha256.
+    good = by_name["a_good.docx"]
+    kept = [p for p in (home / "originals").rglob(good["sha256"])]
+    assert kept and kept[0].read_bytes() == (batch / "a_good.docx").read_bytes()
+
+
+def test_same_bytes_twice_give_the_same_output(tmp_path):
+    sample = SAMPLES / "letter_3647.pdf"
+    copy = tmp_path / "renamed.pdf"
+    copy.write_bytes(sample.read_bytes())
+    first = run_sohoa("ingest", "--json", str(sample), home=tmp_path / "home")
+    second = run_sohoa("ingest", "--json", str(copy), home=tmp_path / "home")
+    a, b = json_lines(first.stdout)[0], json_lines(second.stdout)[0]
+    a.pop("source"), b.pop("source")
+    assert a == b
+    assert len(list((tmp_path / "home" / "originals").rglob(a["sha256"]))) == 1
+
+
+def test_dry_run_stores_nothing(tmp_path):
+    home = tmp_path / "home"
+    done = run_sohoa("ingest", "--json", "--dry-run", str(SAMPLES / "letter_3647.docx"), home=home)
+    assert done.returncode == 0
+    assert not (home / "originals").exists() or not any((home / "originals").rglob("*"))
+
+
+def test_human_output_is_vietnamese(tmp_path):
+    done = run_sohoa("ingest", str(SAMPLES / "letter_3647.docx"), home=tmp_path)
+    assert done.returncode == 0
+    assert "ngày 31 tháng 8 năm 2020" in done.stdout
+    assert "hạn cập nhật ngày 09 tháng 9 năm 2020" in done.stdout
+
+
+@pytest.mark.slow
+def test_demo_reads_every_bundled_sample(tmp_path):
+    done = run_sohoa("demo", home=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Đã đọc 5/5 văn bản." in done.stdout
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path):
+    import pty
+
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for i in range(3):
+        (batch / f"v{i}.docx").write_bytes((SAMPLES / "letter_3647.docx").read_bytes())
+    (batch / "x_empty.pdf").write_bytes(b"")
+    env = dict(os.environ, SOHOA_HOME=str(tmp_path / "home"), SOHOA_WORKERS="1")
+    controller, terminal = pty.openpty()
+    done = subprocess.run([SOHOA, "ingest", "--json", str(batch)], env=env, stdout=subprocess.PIPE,
+                          stderr=terminal, timeout=300)
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            data = os.read(controller, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(controller)
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert "4/4" in shown and "tệp/phút" in shown and "lỗi 1" in shown
+    assert len(done.stdout.splitlines()) == 4  # stdout stays pure JSON Lines
+    piped = run_sohoa("ingest", "--json", str(batch), home=tmp_path / "home2")
+    assert "tệp/phút" not in piped.stderr
