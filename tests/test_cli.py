@@ -50,7 +50,8 @@ def test_real_letter_reads_right_in_every_rendering(tmp_path, sample):
     assert meta["subject"].startswith("V/v kiểm tra, nhắc nhở tình hình cập nhật")
     assert doc["events"] == []
     assert doc["update_due"] == "2020-09-09"  # 5 working days, Quốc khánh 2-3/9/2020 skipped
-    assert doc["kind"] == {"pdf": "text_pdf", "docx": "docx"}.get(sample.rsplit(".", 1)[1], "scanned_pdf")
+    expected_kind = "scanned_pdf" if ".scan" in sample else {"pdf": "text_pdf", "docx": "docx"}[sample[-4:].lstrip(".")]
+    assert doc["kind"] == expected_kind
 
 
 def _bad_batch(folder: Path) -> None:
