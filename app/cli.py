@@ -107,7 +107,28 @@ def human_line(outcome: Outcome) -> str:
         st.issuer or "(không rõ cơ quan ban hành)",
     ]
     due = f"; hạn cập nhật {format_date_vi(outcome.update_due)}" if outcome.update_due else ""
-    return f"✓ {outcome.source}: {' · '.join(parts)} ({doc.kind}, {len(doc.pages)} trang{due})"
+    lines = [f"✓ {outcome.source}: {' · '.join(parts)} ({doc.kind}, {len(doc.pages)} trang{due})"]
+    for event in outcome.events[:MAX_EVENTS_SHOWN]:
+        when = f", hiệu lực {format_date_vi(event.effective_date)}" if event.effective_date else ""
+        lines.append(f"    – {EVENT_LABELS.get(event.type, event.type)}: {event.person.name}{when}")
+    if len(outcome.events) > MAX_EVENTS_SHOWN:
+        lines.append(f"    … và {len(outcome.events) - MAX_EVENTS_SHOWN} người khác")
+    for finding in outcome.findings:
+        if finding.severity != "info":
+            mark = "lỗi" if finding.severity == "error" else "lưu ý"
+            lines.append(f"    ! {mark} [{finding.rule}] {finding.message}")
+    return "\n".join(lines)
+
+
+MAX_EVENTS_SHOWN = 5
+EVENT_LABELS = {
+    "appointment": "bổ nhiệm", "reappointment": "bổ nhiệm lại", "transfer": "điều động",
+    "rotation": "luân chuyển", "relocation": "thuyên chuyển", "secondment": "biệt phái",
+    "dismissal": "miễn nhiệm", "salary_raise": "nâng bậc lương", "early_salary_raise":
+    "nâng bậc lương trước thời hạn", "seniority_allowance": "phụ cấp thâm niên vượt khung",
+    "recruitment": "tuyển dụng", "retirement": "nghỉ hưu", "resignation": "thôi việc",
+    "discipline": "kỷ luật", "award": "khen thưởng",
+}
 
 
 @click.group()
