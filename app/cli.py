@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from app import cli_search
 from app.settings import Settings
 from flows.compose import Context, default_stages, process_file
 from pipeline.contract import to_json_line
@@ -175,6 +176,9 @@ def demo() -> None:
 
 def main() -> None:
     cli(prog_name="sohoa")
+
+
+cli_search.register(cli)
 
 
 if __name__ == "__main__":
