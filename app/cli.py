@@ -16,9 +16,11 @@ from pathlib import Path
 
 import click
 
-from app import cli_search
+from app import cli_records, cli_search
 from app.settings import Settings
 from flows.compose import Context, default_stages, process_file
+from flows.stores import open_records, open_search
+from index.model import SearchQuery
 from pipeline.contract import to_json_line
 from pipeline.model import Outcome
 
@@ -50,12 +52,23 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def run_ingest(files: list[Path], settings: Settings, dry_run: bool) -> Iterator[Outcome]:
-    ctx = Context(config=settings.pipeline_config(), stages=default_stages(dt.date.today()), dry_run=dry_run)
-    # OCR runs in Tesseract subprocesses, so threads give real parallelism across documents;
-    # map() keeps the output in input order.
-    with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
-        yield from pool.map(lambda p: process_file(p, ctx, display_name=str(p)), files)
+def run_ingest(files: list[Path], settings: Settings, dry_run: bool, **records_overrides) -> Iterator[Outcome]:
+    """Read, check, extract; unless a dry run, apply to the records and index (in the data folder)."""
+    records = search = None
+    if not dry_run:
+        records = open_records(settings.home, settings.database_url, **records_overrides)
+        search = open_search(settings.home, settings.search_url)
+    ctx = Context(config=settings.pipeline_config(), stages=default_stages(dt.date.today()),
+                  dry_run=dry_run, records=records, search=search)
+    try:
+        # OCR runs in Tesseract subprocesses, so threads give real parallelism across documents;
+        # map() keeps the output in input order.
+        with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
+            yield from pool.map(lambda p: process_file(p, ctx, display_name=str(p)), files)
+    finally:
+        for opened in (records, search):
+            if opened is not None:
+                opened.close()
 
 
 class Progress:
@@ -114,6 +127,8 @@ def human_line(outcome: Outcome) -> str:
         lines.append(f"    – {EVENT_LABELS.get(event.type, event.type)}: {event.person.name}{when}")
     if len(outcome.events) > MAX_EVENTS_SHOWN:
         lines.append(f"    … và {len(outcome.events) - MAX_EVENTS_SHOWN} người khác")
+    if outcome.records is not None:
+        lines.append(f"    → hồ sơ: {records_summary(outcome.records)}")
     for finding in outcome.findings:
         if finding.severity != "info":
             mark = "lỗi" if finding.severity == "error" else "lưu ý"
@@ -122,6 +137,19 @@ def human_line(outcome: Outcome) -> str:
 
 
 MAX_EVENTS_SHOWN = 5
+RECORD_STATUS = {"applied": "đã cập nhật", "needs_review": "chờ duyệt", "pending_transfer": "chờ cấp trên",
+                 "refused": "từ chối", "superseded": "đã bị thay thế", "unchanged": "không đổi"}
+
+
+def records_summary(records: dict) -> str:
+    counts: dict[str, int] = {}
+    for event in records.get("events", []):
+        counts[event["status"]] = counts.get(event["status"], 0) + 1
+    parts = [f"{n} {RECORD_STATUS.get(status, status)}" for status, n in sorted(counts.items())]
+    due = records.get("due_date")
+    if due:
+        parts.append(f"hạn {format_date_vi(dt.date.fromisoformat(due))} ({records.get('due_policy')})")
+    return f"{records['document_status']}" + (": " + ", ".join(parts) if parts else "")
 EVENT_LABELS = {
     "appointment": "bổ nhiệm", "reappointment": "bổ nhiệm lại", "transfer": "điều động",
     "rotation": "luân chuyển", "relocation": "thuyên chuyển", "secondment": "biệt phái",
@@ -166,11 +194,22 @@ def demo() -> None:
     """Chạy thử trên các văn bản mẫu kèm theo."""
     settings = Settings.from_env()
     click.echo(f"Thư mục dữ liệu: {settings.home}", err=True)
-    outcomes = list(run_ingest(demo_samples(), settings, dry_run=False))
+    # A demo starts from an empty store: let decisions about people it has never seen open their
+    # files instead of waiting for review, so the run shows what applying looks like.
+    outcomes = list(run_ingest(demo_samples(), settings, dry_run=False, create_unknown_people=True))
     for outcome in outcomes:
         click.echo(human_line(outcome))
     ok = sum(o.ok for o in outcomes)
     click.echo(f"Đã đọc {ok}/{len(outcomes)} văn bản.")
+    search = open_search(settings.home, settings.search_url)
+    try:
+        query = "nang bac luong"
+        result = search.search(SearchQuery(text=query, limit=3))
+        click.echo(f"Tìm thử «{query}» (gõ không dấu): {result.total} văn bản")
+        for hit in result.hits:
+            click.echo(f"    {hit.number or '(không số)'} · {hit.subject or ''}")
+    finally:
+        search.close()
     sys.exit(exit_status(outcomes))
 
 
@@ -179,6 +218,7 @@ def main() -> None:
 
 
 cli_search.register(cli)
+cli_records.register(cli)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     file ─identify─▶ SourceFile ─keep─▶ original stored ─load─▶ Document ─parse─▶ Structure
          ─validate─▶ Findings ─extract─▶ Events ─deadline─▶ update_due        (bad file ─▶ quarantine)
+         ─records─▶ RecordsUpdate (applied | needs review | …) ─index─▶ searchable, scoped by unit
 
 The CLI, the web app and the Prefect flows all call `process_file`. It never raises for one bad
 file: every failure becomes an `Outcome` with a stable error code, and the file is kept in
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,6 +21,9 @@ from pathlib import Path
 
 import extractors
 import validators
+from index.backend import SearchBackend
+from index.model import IndexedDocument
+from records import Actor, RecordsStore, department_admin
 from pipeline import intake, loaders, signatures, store, structure
 from pipeline.config import PipelineConfig
 from pipeline.errors import InputError, ProcessingError, SohoaError
@@ -57,6 +62,9 @@ class Context:
     calendar: WorkCalendar = field(default_factory=default_calendar)
     stages: Stages = field(default_factory=Stages)
     dry_run: bool = False  # read and report, but store nothing (no originals, no quarantine)
+    records: RecordsStore | None = None  # where events are applied (None: read only)
+    actor: Actor | None = None  # on whose behalf (scope: R6); the Department when None
+    search: SearchBackend | None = None  # where the document is indexed (None: not indexed)
 
 
 class _Clock:
@@ -134,13 +142,32 @@ def _not_applicable_finding(events: Sequence[Event]) -> Finding:
 _OUT_OF_SCOPE = {"social_insurance": "bảo hiểm xã hội", "asset_declaration": "kê khai tài sản"}
 
 
+def keep(outcome: Outcome, ctx: Context, clock: _Clock) -> Outcome:
+    """Apply the events to the records, then index the document under the units it concerns."""
+    if ctx.dry_run:
+        return outcome
+    if ctx.records is not None:
+        update = ctx.records.apply(outcome, ctx.actor or department_admin("sohoa"))
+        outcome = replace(outcome, records=update.to_dict())
+        clock.lap("records")
+    if ctx.search is not None:
+        unit_path = ctx.records.scope_path(outcome) if ctx.records is not None else ()
+        with _index_lock:  # one writer at a time on the embedded index
+            ctx.search.add(IndexedDocument.from_outcome(outcome, unit_path=unit_path))
+        clock.lap("index")
+    return outcome
+
+
+_index_lock = threading.Lock()
+
+
 def process_file(path: Path, ctx: Context, display_name: str | None = None) -> Outcome:
     """Run one file through every stage. Never raises: failures become failed outcomes."""
     name = display_name if display_name is not None else str(path)
     clock = _Clock()
     try:
         document, parsed = read_document(path, ctx, clock)
-        outcome = analyse(document, parsed, ctx, clock)
+        outcome = keep(analyse(document, parsed, ctx, clock), ctx, clock)
         return replace(outcome, source=name, timings=clock.timings)
     except SohoaError as exc:
         return _failed(path, name, exc, ctx)

@@ -70,7 +70,7 @@ def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
     doc = outcome.document
     st = outcome.structure
     assert doc is not None and st is not None, "a successful outcome carries its document"
-    return {
+    result = {
         "source": outcome.source,
         "sha256": doc.source.sha256,
         "kind": doc.kind,
@@ -91,6 +91,9 @@ def outcome_to_dict(outcome: Outcome) -> dict[str, Any]:
         "events": [event_to_dict(e) for e in outcome.events],
         "update_due": _iso(outcome.update_due),
     }
+    if outcome.records is not None:
+        result["records"] = outcome.records
+    return result
 
 
 def to_json_line(outcome: Outcome) -> str:

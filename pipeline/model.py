@@ -235,6 +235,7 @@ class Outcome:
     error_code: str | None = None
     error_message: str | None = None
     quarantined: str | None = None  # where the file was put aside, for failures
+    records: dict | None = field(default=None, compare=False, hash=False)  # what applying it changed
     timings: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
 
     @property

@@ -89,14 +89,18 @@ def test_one_bad_file_never_stops_a_batch(tmp_path):
 
 
 def test_same_bytes_twice_give_the_same_output(tmp_path):
-    sample = SAMPLES / "letter_3647.pdf"
-    copy = tmp_path / "renamed.pdf"
+    sample = SAMPLES / "letter_3647.docx"
+    copy = tmp_path / "renamed.docx"
     copy.write_bytes(sample.read_bytes())
     first = run_sohoa("ingest", "--json", str(sample), home=tmp_path / "home")
     second = run_sohoa("ingest", "--json", str(copy), home=tmp_path / "home")
     a, b = json_lines(first.stdout)[0], json_lines(second.stdout)[0]
     a.pop("source"), b.pop("source")
+    # The reading is identical; the records part says what this run did: nothing, the second time.
+    first_records, second_records = a.pop("records"), b.pop("records")
     assert a == b
+    assert first_records["changed"] and not second_records["changed"]
+    assert second_records["document_status"] == first_records["document_status"]
     assert len(list((tmp_path / "home" / "originals").rglob(a["sha256"]))) == 1
 
 
@@ -149,3 +153,26 @@ def test_progress_shows_on_a_terminal_only(tmp_path):
     assert len(done.stdout.splitlines()) == 4  # stdout stays pure JSON Lines
     piped = run_sohoa("ingest", "--json", str(batch), home=tmp_path / "home2")
     assert "tệp/phút" not in piped.stderr
+
+
+def test_ingest_applies_indexes_and_a_second_run_changes_nothing(tmp_path):
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    samples = ROOT / "app" / "samples"
+    for name in ("qd-bo-nhiem.docx", "qd-nang-bac-luong-danh-sach.pdf"):
+        (batch / name).write_bytes((samples / name).read_bytes())
+    home = tmp_path / "home"
+    first = json_lines(run_sohoa("ingest", "--json", str(batch), home=home).stdout)
+    table = next(o for o in first if o["source"].endswith(".pdf"))
+    assert len(table["events"]) == 33 and table["records"]["changed"]
+    assert {e["status"] for e in table["records"]["events"]} <= {"applied", "needs_review"}
+    second = json_lines(run_sohoa("ingest", "--json", str(batch), home=home).stdout)
+    assert all(not o["records"]["changed"] for o in second)
+    assert all(e["status"] == "unchanged" for o in second for e in o["records"]["events"])
+    found = run_sohoa("search", "--json", "nang bac luong thuong xuyen", home=home)
+    hits = json_lines_plain(found.stdout)
+    assert hits and hits[0]["sha256"] == table["sha256"]
+
+
+def json_lines_plain(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]

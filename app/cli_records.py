@@ -1,0 +1,192 @@
+"""The records commands of `sohoa`: `person`, `review list|approve|reject`, `report timeliness|completeness`.
+
+`register(cli_group)` adds them to the main click group. They act as the Department of Home
+Affairs' administrator (the whole province) and open the store named by the settings: the
+embedded SQLite file in SOHOA_HOME, or SOHOA_DATABASE_URL. `--json` prints JSON (one object per
+line for lists) on stdout; messages go to stderr. Records errors map to exit statuses in
+`RECORDS_EXIT`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from app.settings import Settings
+from flows import stores
+from records import Actor, RecordsError, RecordsStore, department_admin
+
+RECORDS_EXIT = {"RECORDS-NOT-FOUND": 1, "RECORDS-INVALID": 2, "RECORDS-UNAVAILABLE": 4,
+                "RECORDS-NOT-PERMITTED": 5}
+CLI_USER = "sohoa-cli"
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def open_records(settings: Settings) -> RecordsStore:
+    return stores.open_records(settings.home, settings.database_url)
+
+
+@contextmanager
+def _records() -> Iterator[tuple[RecordsStore, Actor]]:
+    store = None
+    try:
+        store = open_records(Settings.from_env())
+        yield store, department_admin(CLI_USER)
+    except RecordsError as exc:
+        click.echo(f"✗ [{exc.code}] {exc.message}", err=True)
+        sys.exit(RECORDS_EXIT.get(exc.code, 3))
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _echo_json(obj: Any) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, default=str))
+
+
+def _date(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+def _vn(iso: str | None) -> str:
+    return dt.date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else "—"
+
+
+# The CONTRACT.md event types and the file statuses, as a reader expects them.
+TYPE_VI = {"appointment": "Bổ nhiệm", "reappointment": "Bổ nhiệm lại", "transfer": "Điều động",
+           "rotation": "Luân chuyển", "relocation": "Thuyên chuyển", "secondment": "Biệt phái",
+           "dismissal": "Miễn nhiệm", "salary_raise": "Nâng bậc lương", "early_salary_raise": "Nâng lương trước hạn",
+           "seniority_allowance": "Phụ cấp TNVK", "seniority_beyond_top": "Phụ cấp TNVK",
+           "recruitment": "Tuyển dụng", "retirement": "Nghỉ hưu", "resignation": "Thôi việc",
+           "discipline": "Kỷ luật", "award": "Khen thưởng", "training": "Đào tạo"}
+STATUS_VI = {"active": "đang công tác", "retired": "đã nghỉ hưu", "resigned": "đã thôi việc"}
+RESULT_VI = {"applied": "đã cập nhật vào hồ sơ", "pending_transfer": "chờ cấp trên duyệt chuyển hồ sơ",
+             "needs_review": "vẫn chờ duyệt", "refused": "không cập nhật"}
+
+
+# ------------------------------------------------------------------ person
+def _print_file(f: dict[str, Any]) -> None:
+    cur = f["current"]
+    click.echo(f"#{f['id']} {f['name']} · sinh {_vn(f['birth_date'])} · số định danh {f['personal_id'] or '—'}"
+               f" · {STATUS_VI.get(f['status'], f['status'])}")
+    pay = cur["salary"]
+    pay_text = f"ngạch {pay['scale_code']} bậc {pay['step']} hệ số {pay['coefficient']}" if pay else "chưa có"
+    click.echo(f"  Hiện nay: {cur['position'] or '—'}, {cur['unit'] or '—'}; lương {pay_text}")
+    for e in f["timeline"]:
+        what = e.get("position") or (e.get("salary") or {}).get("coefficient") or e.get("detail") or e.get("percent") or ""
+        where = e.get("unit") or ""
+        click.echo(f"  {_vn(e['date'])}  {TYPE_VI.get(e['type'], e['type']):<22} {what} {where}".rstrip()
+                   + f"  [{e['number'] or e['sha256'][:12]}, tr. {e['page'] or '?'}]")
+    for p in f["completeness"]["problems"]:
+        click.echo(f"  ! {p['message']}")
+
+
+@click.command()
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="In hồ sơ dạng JSON (mỗi người một dòng).")
+def person(query: str, as_json: bool) -> None:
+    """Xem hồ sơ: QUERY là họ tên, số định danh 12 chữ số hoặc #mã hồ sơ."""
+    with _records() as (store, actor):
+        found = store.find_people(query, actor)
+        if not found:
+            click.echo(f"Không tìm thấy hồ sơ nào khớp '{query}'.", err=True)
+            sys.exit(1)
+        for summary in found:
+            file = store.person_file(summary.id, actor)
+            _echo_json(file) if as_json else _print_file(file)
+
+
+# ------------------------------------------------------------------ review
+@click.group()
+def review() -> None:
+    """Hàng đợi duyệt: trích xuất còn nghi vấn và chuyển hồ sơ ra ngoài phạm vi."""
+
+
+@review.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--status", default="open", type=click.Choice(["open", "approved", "rejected", "closed"]))
+def review_list(as_json: bool, status: str) -> None:
+    """Liệt kê các mục chờ duyệt."""
+    with _records() as (store, actor):
+        items = store.review_items(actor, status)
+        for item in items:
+            if as_json:
+                _echo_json(item.to_dict())
+            else:
+                kind = "chuyển" if item.kind == "transfer" else "duyệt"
+                click.echo(f"{item.id:>5} {kind:<7} {TYPE_VI.get(item.event_type, item.event_type):<22} {item.person_name:<28} "
+                           f"{item.number or item.sha256[:12]} tr.{item.page or '?'} — {item.message}")
+        if not as_json:
+            click.echo(f"{len(items)} mục.", err=True)
+
+
+@review.command("approve")
+@click.argument("item_id", type=int)
+@click.option("--person", "person_id", type=int, help="Mã hồ sơ đúng khi họ tên trùng nhiều người.")
+@click.option("--json", "as_json", is_flag=True)
+def review_approve(item_id: int, person_id: int | None, as_json: bool) -> None:
+    """Duyệt một mục: cập nhật vào hồ sơ (hoặc chuyển cấp trên duyệt chuyển hồ sơ)."""
+    with _records() as (store, actor):
+        result = store.approve(item_id, actor, person_id)
+        _echo_json(result.to_dict()) if as_json else click.echo(
+            f"Mục {item_id}: {RESULT_VI.get(result.status, result.status)} — {result.person_name} (hồ sơ #{result.person_id})")
+
+
+@review.command("reject")
+@click.argument("item_id", type=int)
+@click.option("--note", default=None, help="Lý do từ chối.")
+@click.option("--json", "as_json", is_flag=True)
+def review_reject(item_id: int, note: str | None, as_json: bool) -> None:
+    """Từ chối một mục: sự kiện không được cập nhật."""
+    with _records() as (store, actor):
+        result = store.reject(item_id, actor, note)
+        _echo_json(result.to_dict()) if as_json else click.echo(f"Mục {item_id}: đã từ chối.")
+
+
+# ------------------------------------------------------------------ reports
+@click.group()
+def report() -> None:
+    """Báo cáo: đúng hạn cập nhật, đầy đủ hồ sơ."""
+
+
+@report.command("timeliness")
+@click.option("--unit", default=None, help="Mã đơn vị (mặc định: toàn tỉnh).")
+@click.option("--from", "start", type=_DATE, default=None, help="Ban hành từ ngày (YYYY-MM-DD).")
+@click.option("--to", "end", type=_DATE, default=None, help="Ban hành đến ngày (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True)
+def report_timeliness(unit: str | None, start: dt.datetime | None, end: dt.datetime | None, as_json: bool) -> None:
+    """Tỷ lệ văn bản được cập nhật vào hồ sơ đúng hạn, theo đơn vị."""
+    with _records() as (store, actor):
+        rep = store.timeliness(actor, unit, _date(start), _date(end))
+        if as_json:
+            _echo_json(rep.to_dict())
+            return
+        click.echo(f"{'Đơn vị':<55} {'VB':>4} {'Đúng':>5} {'Trễ':>4} {'Quá hạn':>8} {'Chờ':>4} {'Tỷ lệ':>6}")
+        for row in (*rep.rows, rep.total):
+            rate = f"{row.on_time_rate:.0%}" if row.on_time_rate is not None else "—"
+            click.echo(f"{(row.name or row.unit)[:55]:<55} {row.documents:>4} {row.on_time:>5} {row.late:>4} "
+                       f"{row.overdue:>8} {row.pending:>4} {rate:>6}")
+
+
+@report.command("completeness")
+@click.option("--unit", default=None, help="Mã đơn vị (mặc định: toàn tỉnh).")
+@click.option("--json", "as_json", is_flag=True)
+def report_completeness(unit: str | None, as_json: bool) -> None:
+    """Các hồ sơ còn thiếu hoặc chưa nhất quán."""
+    with _records() as (store, actor):
+        for name, check in store.incomplete_files(actor, unit):
+            if as_json:
+                _echo_json({"name": name, **check.to_dict()})
+            else:
+                click.echo(f"#{check.person_id} {name}: " + "; ".join(p.message for p in check.problems))
+
+
+def register(cli_group: click.Group) -> None:
+    """Add the records commands to the `sohoa` group."""
+    for command in (person, review, report):
+        cli_group.add_command(command)

@@ -1,0 +1,139 @@
+"""Events to JSON and back (stored whole, so a reviewer's approval replays exactly what was read),
+the comparison keys of names and document numbers, and the per-event fingerprint.
+
+The fingerprint identifies one event of one decision: the decision's identity (issuer, number,
+issue date — or the file's sha256 when the number or date is missing) plus the event's content.
+So the same file twice, or a second scan of the same paper decision, changes nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from typing import Any
+
+from pipeline.model import Event, Evidence, Person, Post, Salary, Structure
+from pipeline.vietnamese import canonical, fold
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _post(post: Post | None) -> dict[str, Any] | None:
+    return None if post is None else {"unit": post.unit, "position": post.position}
+
+
+def _salary(salary: Salary | None) -> dict[str, Any] | None:
+    if salary is None:
+        return None
+    return {"scale_code": salary.scale_code, "step": salary.step, "coefficient": salary.coefficient}
+
+
+def event_to_json(event: Event) -> dict[str, Any]:
+    """Every field of an Event (evidence boxes dropped: page, span and words are kept)."""
+    p = event.person
+    return {
+        "type": event.type,
+        "person": {"name": p.name, "birth_date": _iso(p.birth_date), "personal_id": p.personal_id,
+                   "sex": p.sex},
+        "from": _post(event.from_post),
+        "to": _post(event.to_post),
+        "salary": _salary(event.salary),
+        "previous_salary": _salary(event.previous_salary),
+        "effective_date": _iso(event.effective_date),
+        "confidence": event.confidence,
+        "page": event.page,
+        "term_months": event.term_months,
+        "next_raise_from": _iso(event.next_raise_from),
+        "allowance_percent": event.allowance_percent,
+        "detail": event.detail,
+        "applicable": event.applicable,
+        "evidence": [{"field": e.field, "text": e.text, "page": e.page, "start": e.start,
+                      "end": e.end, "confidence": e.confidence} for e in event.evidence],
+    }
+
+
+def _post_from(data: dict[str, Any] | None) -> Post | None:
+    return None if data is None else Post(unit=data.get("unit"), position=data.get("position"))
+
+
+def _salary_from(data: dict[str, Any] | None) -> Salary | None:
+    if data is None:
+        return None
+    return Salary(scale_code=data.get("scale_code"), step=data.get("step"),
+                  coefficient=data.get("coefficient"))
+
+
+def event_from_json(data: dict[str, Any]) -> Event:
+    p = data["person"]
+    return Event(
+        type=data["type"],
+        person=Person(name=p["name"], birth_date=_date(p.get("birth_date")),
+                      personal_id=p.get("personal_id"), sex=p.get("sex")),
+        from_post=_post_from(data.get("from")),
+        to_post=_post_from(data.get("to")),
+        salary=_salary_from(data.get("salary")),
+        previous_salary=_salary_from(data.get("previous_salary")),
+        effective_date=_date(data.get("effective_date")),
+        confidence=float(data.get("confidence") or 0.0),
+        page=data.get("page"),
+        term_months=data.get("term_months"),
+        next_raise_from=_date(data.get("next_raise_from")),
+        allowance_percent=data.get("allowance_percent"),
+        detail=data.get("detail"),
+        applicable=bool(data.get("applicable", True)),
+        evidence=tuple(Evidence(field=e["field"], text=e["text"], page=e.get("page"),
+                                start=e.get("start"), end=e.get("end"),
+                                confidence=float(e.get("confidence") or 0.0))
+                       for e in data.get("evidence", [])),
+    )
+
+
+def name_key(name: str) -> str:
+    """The folded spelling people are looked up by: tone-mark and đ/d errors compare equal."""
+    return " ".join(fold(name).split())
+
+
+def number_key(number: str | None) -> str | None:
+    """'123/QĐ-UBND' and OCR's '123 / QD-UBND' compare equal."""
+    if not number:
+        return None
+    return re.sub(r"\s+", "", fold(number)) or None
+
+
+def _text(value: str | None) -> str | None:
+    return canonical(value).lower() if value else None
+
+
+def document_identity(sha256: str, structure: Structure) -> str:
+    """Issuer + number + issue date when all are read (survives a re-scan); else the file bytes."""
+    key = number_key(structure.number)
+    if key and structure.issued_date and structure.issuer:
+        return f"{name_key(structure.issuer)}|{key}|{structure.issued_date.isoformat()}"
+    return sha256
+
+
+def fingerprint(identity: str, event: Event) -> str:
+    """A stable hash of one event of one decision (confidence and evidence excluded)."""
+    content = {
+        "doc": identity,
+        "type": event.type,
+        "name": name_key(event.person.name),
+        "birth": _iso(event.person.birth_date),
+        "pid": event.person.personal_id,
+        "eff": _iso(event.effective_date),
+        "from": [_text(event.from_post.unit), _text(event.from_post.position)] if event.from_post else None,
+        "to": [_text(event.to_post.unit), _text(event.to_post.position)] if event.to_post else None,
+        "salary": _salary(event.salary),
+        "allowance": event.allowance_percent,
+        "detail": _text(event.detail),
+        "term": event.term_months,
+    }
+    blob = json.dumps(content, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()

@@ -1,0 +1,1 @@
+"""Alembic migrations of the records store, run programmatically by `records.db.migrate`."""

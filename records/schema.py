@@ -1,0 +1,246 @@
+"""The tables of the CBCCVC store as SQLAlchemy 2 typed ORM classes (the migrations create them).
+
+    org_unit ─┬─ org_alias                       the organisation tree with history (R2.1)
+              └─ person ─┬─ assignment            unit + position, from/to (main chain, secondments)
+                         ├─ salary_step           ngạch, bậc, hệ số, from, next raise due
+                         ├─ allowance             seniority beyond the top step, …
+                         ├─ award / discipline / training
+    document ─── event ──┴─ every row above points at the event (→ document sha256, page) it came from
+    review_item                                   doubtful events and pending transfers (R6.2)
+    audit_entry                                   who, when, before, after, source document and page
+
+Social-insurance and asset-declaration data have no table at all (R1.4). Times are Vietnam wall
+clock, naive. Person identity follows NĐ 27/2026: the 12-digit personal ID is the key when known.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String,
+                        Text, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+# Codes and hashes have fixed sizes; everything read off a document is Text (OCR can produce
+# anything, and PostgreSQL would refuse an over-long VARCHAR where SQLite would not).
+SHA = String(64)
+CODE = String(64)
+NAME = String(300)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Meta(Base):
+    """Small key/value facts about the store (e.g. the version of the seeded org tree)."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class OrgUnit(Base):
+    __tablename__ = "org_unit"
+    code: Mapped[str] = mapped_column(CODE, primary_key=True)
+    name: Mapped[str] = mapped_column(NAME)
+    kind: Mapped[str] = mapped_column(String(32))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("org_unit.code"))
+    path: Mapped[str] = mapped_column(String(600), index=True)  # "/DN/DN.SNV/": subtree = prefix
+    admin_code: Mapped[str | None] = mapped_column(String(8))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    successor_code: Mapped[str | None] = mapped_column(ForeignKey("org_unit.code"))
+    scope_code: Mapped[str | None] = mapped_column(ForeignKey("org_unit.code"))
+    approves_transfers: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OrgAlias(Base):
+    __tablename__ = "org_alias"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("org_unit.code"), index=True)
+    name: Mapped[str] = mapped_column(NAME)
+    key: Mapped[str] = mapped_column(NAME, index=True)  # folded, punctuation removed
+
+
+class Person(Base):
+    __tablename__ = "person"
+    __table_args__ = (Index("ix_person_name_birth", "name_folded", "birth_date"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    personal_id: Mapped[str | None] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    name_folded: Mapped[str] = mapped_column(Text, index=True)
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(8))
+    hometown: Mapped[str | None] = mapped_column(Text)
+    ethnicity: Mapped[str | None] = mapped_column(String(64))
+    # The live unit that holds the person's file today (scope, R6); derived from the timeline.
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("org_unit.code"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | retired | resigned
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Document(Base):
+    __tablename__ = "document"
+    sha256: Mapped[str] = mapped_column(SHA, primary_key=True)
+    # issuer|number|date (records.codec.document_identity): a second scan of one paper decision
+    # has other bytes but the same identity, and its events the same fingerprints.
+    identity: Mapped[str] = mapped_column(Text, index=True)
+    source: Mapped[str | None] = mapped_column(Text)
+    number: Mapped[str | None] = mapped_column(Text)
+    number_key: Mapped[str | None] = mapped_column(Text, index=True)
+    doc_type: Mapped[str | None] = mapped_column(Text)
+    issuer: Mapped[str | None] = mapped_column(Text)
+    issuer_unit_code: Mapped[str | None] = mapped_column(ForeignKey("org_unit.code"))
+    # The live unit answerable for bringing the document into the records (R8 reports).
+    owner_unit_code: Mapped[str | None] = mapped_column(ForeignKey("org_unit.code"), index=True)
+    issued_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    subject: Mapped[str | None] = mapped_column(Text)
+    signer_name: Mapped[str | None] = mapped_column(Text)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    findings: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # no_events | applied | in_review | refused | superseded | duplicate
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    duplicate_of: Mapped[str | None] = mapped_column(SHA)
+    due_date: Mapped[dt.date | None] = mapped_column(Date)  # the strictest policy's
+    due_policy: Mapped[str | None] = mapped_column(String(32))
+    dues: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # policy key → ISO date
+    amends_action: Mapped[str | None] = mapped_column(String(16))  # revoke | amend
+    amends_number_key: Mapped[str | None] = mapped_column(Text, index=True)
+
+
+class Event(Base):
+    __tablename__ = "event"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(SHA, unique=True)
+    document_sha256: Mapped[str] = mapped_column(ForeignKey("document.sha256"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(32))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    person_name: Mapped[str] = mapped_column(Text)
+    effective_date: Mapped[dt.date | None] = mapped_column(Date)
+    confidence: Mapped[float] = mapped_column(Float)
+    page: Mapped[int | None] = mapped_column(Integer)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)  # the whole event (records.codec)
+    # applied | needs_review | pending_transfer | refused | superseded
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    reason: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"))
+    # Objects rather than ids while writing: one flush per document inserts everything in order.
+    person: Mapped[Person | None] = relationship(Person, foreign_keys=[person_id])
+
+
+class _FromEvent:
+    """Columns every career row shares: whose, and which event (→ document, page) wrote it."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"), index=True)
+    document_sha256: Mapped[str | None] = mapped_column(SHA)
+    page: Mapped[int | None] = mapped_column(Integer)
+
+    @declared_attr
+    def person(cls) -> Mapped[Person]:
+        return relationship(Person)
+
+    @declared_attr
+    def event(cls) -> Mapped[Event | None]:
+        return relationship(Event)
+
+
+class Assignment(_FromEvent, Base):
+    __tablename__ = "assignment"
+    kind: Mapped[str] = mapped_column(String(32))  # the event type that made it
+    track: Mapped[str] = mapped_column(String(16), default="main")  # main | secondment
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("org_unit.code"))  # node on that date
+    unit_text: Mapped[str | None] = mapped_column(Text)  # as the decision wrote it
+    position: Mapped[str | None] = mapped_column(Text)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_explicit: Mapped[bool] = mapped_column(Boolean, default=False)  # a stated term, not the next post
+    term_months: Mapped[int | None] = mapped_column(Integer)
+    from_unit_text: Mapped[str | None] = mapped_column(Text)  # the decision's "from", for checks
+
+
+class SalaryStep(_FromEvent, Base):
+    __tablename__ = "salary_step"
+    kind: Mapped[str] = mapped_column(String(32))
+    scale_code: Mapped[str | None] = mapped_column(Text)  # mã ngạch, as read
+    step: Mapped[int | None] = mapped_column(Integer)  # bậc
+    coefficient: Mapped[float | None] = mapped_column(Float)  # hệ số
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    next_raise_due: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Allowance(_FromEvent, Base):
+    __tablename__ = "allowance"
+    kind: Mapped[str] = mapped_column(String(32))  # seniority_beyond_top | position | …
+    percent: Mapped[float | None] = mapped_column(Float)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+
+
+class Award(_FromEvent, Base):
+    __tablename__ = "award"
+    title: Mapped[str | None] = mapped_column(Text)
+    awarded_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class Discipline(_FromEvent, Base):
+    __tablename__ = "discipline"
+    form: Mapped[str | None] = mapped_column(Text)  # khiển trách, cảnh cáo, …
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class Training(_FromEvent, Base):
+    __tablename__ = "training"
+    course: Mapped[str | None] = mapped_column(Text)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class ReviewItem(Base):
+    """The queue: a doubtful event (kind review) or a move out of a scope (kind transfer)."""
+
+    __tablename__ = "review_item"
+    __table_args__ = (UniqueConstraint("event_id", "kind", name="uq_review_event_kind"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # review | transfer
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text)
+    candidates: Mapped[list[Any]] = mapped_column(JSON, default=list)  # person ids
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("org_unit.code"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    from_unit_code: Mapped[str | None] = mapped_column(ForeignKey("org_unit.code"))
+    to_unit_code: Mapped[str | None] = mapped_column(ForeignKey("org_unit.code"))
+    requested_by: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # open | approved | rejected | closed
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    resolved_by: Mapped[str | None] = mapped_column(String(120))
+    note: Mapped[str | None] = mapped_column(Text)
+    event: Mapped[Event] = relationship(Event)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    user_name: Mapped[str] = mapped_column(String(120))
+    unit_code: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"))
+    document_sha256: Mapped[str | None] = mapped_column(SHA)
+    page: Mapped[int | None] = mapped_column(Integer)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    person: Mapped[Person | None] = relationship(Person)
+    event: Mapped[Event | None] = relationship(Event)
+
+
+CAREER_TABLES = (Assignment, SalaryStep, Allowance, Award, Discipline, Training)

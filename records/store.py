@@ -1,0 +1,211 @@
+"""`RecordsStore`: the records' public face — one transaction per call, actor-scoped.
+
+    store = open_store("sqlite:///…/records.db")          # or postgresql+psycopg://…
+    update = store.apply(outcome, actor)                   # a read decision → the files
+    store.review_items(actor); store.approve(12, actor)    # the queue
+    store.person_file(7, actor); store.timeliness(actor, unit="DN.SYT", start=…, end=…)
+
+Writes in one process are serialised by a lock (SQLite has one writer anyway; on PostgreSQL it
+keeps two documents about the same new person from racing); a clash with another process on a
+unique key is retried once. Database failures surface as `RecordsUnavailable` (retryable).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from pipeline.model import Outcome
+from records import apply, completeness, db, deadlines, review, views
+from records.config import Actor, StoreConfig
+from records.context import Ctx
+from records.errors import NotFound, NotPermitted, RecordsError, RecordsUnavailable
+from records.orgtree import OrgTree, Unit, sync_seed
+from records.results import EventResult, RecordsUpdate
+from records.schema import AuditEntry, Document
+
+T = TypeVar("T")
+
+
+class RecordsStore:
+    def __init__(self, engine: Engine, config: StoreConfig, tree: OrgTree):
+        self.engine, self.config, self.tree = engine, config, tree
+        self._lock = threading.Lock()
+        # No autoflush: the write paths flush where an id or a database-side filter needs it,
+        # which keeps the per-event cost down (issue 5's ≥ 500 events/s).
+        self._sessions = sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+    # ---------------------------------------------------------------- plumbing
+    @contextmanager
+    def _session(self, actor: Actor, need: str) -> Iterator[Ctx]:
+        if not actor.can(need):
+            raise NotPermitted(f"Vai trò '{actor.role}' không được phép ({need}).")
+        if self.tree.get(actor.unit) is None:
+            raise NotPermitted(f"Đơn vị {actor.unit} không có trong cây tổ chức.")
+        with self._lock if need != "read" else nullcontext():
+            with self._sessions() as session:
+                ctx = Ctx(session, self.tree, self.config, actor, self.config.clock())
+                try:
+                    yield ctx
+                    if need != "read":
+                        ctx.write_audit()
+                        session.commit()
+                except (RecordsError, IntegrityError):
+                    session.rollback()
+                    raise
+                except OperationalError as exc:
+                    session.rollback()
+                    raise RecordsUnavailable(f"Cơ sở dữ liệu hồ sơ không sẵn sàng: {exc.orig!s:.200}") from exc
+                except SQLAlchemyError as exc:
+                    session.rollback()
+                    raise RecordsError(f"Lỗi cơ sở dữ liệu hồ sơ ({type(exc).__name__}).") from exc
+
+    def _write(self, actor: Actor, need: str, work: Callable[[Ctx], T]) -> T:
+        for attempt in (1, 2):
+            try:
+                with self._session(actor, need) as ctx:
+                    return work(ctx)
+            except IntegrityError as exc:  # another process wrote the same key meanwhile
+                if attempt == 2:
+                    raise RecordsError("Xung đột ghi dữ liệu hồ sơ; hãy thử lại.") from exc
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ---------------------------------------------------------------- writing
+    def apply(self, outcome: Outcome, actor: Actor) -> RecordsUpdate:
+        """Apply a read decision's events to the files (idempotent: a second time changes nothing)."""
+        return self._write(actor, "apply", lambda ctx: apply.apply_outcome(ctx, outcome))
+
+    def apply_many(self, outcomes: Sequence[Outcome], actor: Actor, batch: int = 50) -> list[RecordsUpdate]:
+        """`apply` for bulk loads (a backlog of decisions): `batch` documents per transaction, in
+        order, with the same results as one by one. When a batch fails it is redone one document
+        at a time, so only a bad document fails — reported as status "failed" with its error."""
+        out: list[RecordsUpdate] = []
+        for start in range(0, len(outcomes), max(1, batch)):
+            chunk = outcomes[start:start + batch]
+            try:
+                out += self._write(actor, "apply", lambda ctx: [apply.apply_outcome(ctx, o) for o in chunk])
+            except (RecordsError, IntegrityError):
+                out += [self._apply_alone(o, actor) for o in chunk]
+        return out
+
+    def _apply_alone(self, outcome: Outcome, actor: Actor) -> RecordsUpdate:
+        try:
+            return self.apply(outcome, actor)
+        except RecordsError as exc:
+            return RecordsUpdate(outcome.sha256, "failed", error=f"[{exc.code}] {exc.message}")
+
+    def approve(self, review_id: int, actor: Actor, person_id: int | None = None) -> EventResult:
+        """Approve a queued event (for an ambiguous name, `person_id` picks the file)."""
+        return self._write(actor, "approve", lambda ctx: review.approve(ctx, review_id, person_id))
+
+    def reject(self, review_id: int, actor: Actor, note: str | None = None) -> EventResult:
+        return self._write(actor, "approve", lambda ctx: review.reject(ctx, review_id, note))
+
+    # ---------------------------------------------------------------- reading
+    def review_items(self, actor: Actor, status: str = "open", kind: str | None = None) -> list[review.ReviewEntry]:
+        with self._session(actor, "read") as ctx:
+            return review.list_items(ctx, status, kind)
+
+    def find_people(self, query: str, actor: Actor, limit: int = 20) -> list[views.PersonSummary]:
+        with self._session(actor, "read") as ctx:
+            return views.find_people(ctx, query, limit)
+
+    def person_file(self, person_id: int, actor: Actor) -> dict[str, Any]:
+        with self._session(actor, "read") as ctx:
+            return views.person_file(ctx, person_id)
+
+    def completeness(self, person_id: int, actor: Actor) -> completeness.Completeness:
+        with self._session(actor, "read") as ctx:
+            return completeness.check(ctx, views.visible_person(ctx, person_id))
+
+    def incomplete_files(self, actor: Actor, unit: str | None = None) -> list[tuple[str, completeness.Completeness]]:
+        """(name, problems) of every incomplete file under `unit` (R1.3, R8)."""
+        with self._session(actor, "read") as ctx:
+            return completeness.incomplete_files(ctx, unit)
+
+    def timeliness(self, actor: Actor, unit: str | None = None, start: dt.date | None = None,
+                   end: dt.date | None = None) -> deadlines.TimelinessReport:
+        """On time / late / overdue per unit for documents issued in [start, end] (R8)."""
+        with self._session(actor, "read") as ctx:
+            return deadlines.timeliness(ctx, unit, start, end)
+
+    def document_deadline(self, sha256: str, actor: Actor) -> deadlines.DocumentDeadline:
+        with self._session(actor, "read") as ctx:
+            doc = ctx.session.get(Document, sha256)
+            if doc is None or not ctx.in_scope(doc.owner_unit_code):
+                raise NotFound(f"Không có văn bản {sha256[:12]} trong phạm vi của {actor.unit}.")
+            rows = ctx.session.execute(select(apply.EventRow.resolved_at, apply.EventRow.status)
+                                       .where(apply.EventRow.document_sha256 == sha256))
+            settled = [at for at, status in rows if at is not None and status in apply.TERMINAL]
+            handled = max(settled).date() if settled and doc.status != "in_review" else None
+            return deadlines.document_deadline(ctx, doc, handled)
+
+    def audit_trail(self, actor: Actor, person_id: int | None = None, sha256: str | None = None,
+                    limit: int = 200) -> list[dict[str, Any]]:
+        """Audit entries, newest first, of a person's file (in scope) or of a document."""
+        with self._session(actor, "read") as ctx:
+            query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+            if person_id is not None:
+                views.visible_person(ctx, person_id)
+                query = query.where(AuditEntry.person_id == person_id)
+            elif sha256 is not None:
+                query = query.where(AuditEntry.document_sha256 == sha256)
+            elif not ctx.tree.is_root(ctx.scope_root):
+                query = query.where(AuditEntry.unit_code.in_(ctx.tree.subtree(ctx.scope_root)))
+            return [{"id": a.id, "at": a.at.isoformat(timespec="seconds"), "user": a.user_name,
+                     "unit": a.unit_code, "role": a.role, "action": a.action, "person_id": a.person_id,
+                     "event_id": a.event_id, "sha256": a.document_sha256, "page": a.page,
+                     "before": a.before, "after": a.after} for a in ctx.session.scalars(query)]
+
+    def unit(self, code: str) -> Unit | None:
+        return self.tree.get(code)
+
+    def resolve_unit(self, name: str, on: dt.date | None = None) -> str | None:
+        """The org-tree code of a printed unit name (None when unknown or ambiguous)."""
+        return self.tree.resolve(name, on)
+
+    def scope_path(self, outcome: Outcome) -> tuple[str, ...]:
+        """The org-tree codes a read document belongs to, with all their ancestors (for search scope).
+
+        The issuer and the units its events name are resolved as of the issue date, and also
+        followed to today's successor, so a decision by an abolished district is visible to the
+        commune that took over its files as well as to every unit above.
+        """
+        structure = outcome.structure
+        issued = structure.issued_date if structure else None
+        names = [structure.issuer] if structure and structure.issuer else []
+        for event in outcome.events:
+            names += [post.unit for post in (event.from_post, event.to_post) if post and post.unit]
+        today = self.config.clock().date()
+        codes: set[str] = set()
+        for name in names:
+            code = self.tree.resolve(name, issued)
+            if code is not None:
+                for node in (code, self.tree.live(code, today)):
+                    codes.update(self.tree.ancestors(node))
+        return tuple(sorted(codes))
+
+
+def open_store(url: str, config: StoreConfig | None = None) -> RecordsStore:
+    """Open (and create or migrate) the store at `url`, and seed the organisation tree."""
+    config = config or StoreConfig()
+    engine = db.create(url, echo=config.echo_sql)
+    db.migrate(engine)
+    try:
+        with Session(engine) as session:
+            if sync_seed(session, config.clock()):
+                session.commit()
+            tree = OrgTree.load(session, config.home_root)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise RecordsUnavailable(f"Không đọc được cây tổ chức: {type(exc).__name__}.") from exc
+    return RecordsStore(engine, config, tree)
