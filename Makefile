@@ -3,7 +3,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils \
-                fonts-liberation fonts-liberation2 fonts-dejavu-core
+                fonts-liberation fonts-liberation2 fonts-dejavu-core \
+                libreoffice-writer-nogui postgresql openjdk-17-jdk-headless maven
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_HOME ?= $(CURDIR)/.sohoa-demo
 

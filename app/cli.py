@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from app import cli_records, cli_search
+from app import cli_records, cli_reports, cli_search
 from app.settings import Settings
 from flows.compose import Context, default_stages, process_file
 from flows.stores import open_records, open_search
@@ -219,6 +219,7 @@ def main() -> None:
 
 cli_search.register(cli)
 cli_records.register(cli)
+cli_reports.register(cli)
 
 
 if __name__ == "__main__":

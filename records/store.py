@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.model import Outcome
-from records import apply, completeness, db, deadlines, review, views
+from records import apply, completeness, db, deadlines, reporting, review, views
 from records.config import Actor, StoreConfig
 from records.context import Ctx
 from records.errors import NotFound, NotPermitted, RecordsError, RecordsUnavailable
@@ -131,6 +131,11 @@ class RecordsStore:
         """(name, problems) of every incomplete file under `unit` (R1.3, R8)."""
         with self._session(actor, "read") as ctx:
             return completeness.incomplete_files(ctx, unit)
+
+    def held_files(self, actor: Actor, unit: str | None = None) -> list[reporting.HeldFile]:
+        """(person id, unit, status) of every file held under `unit` (for the periodic reports)."""
+        with self._session(actor, "read") as ctx:
+            return reporting.held_files(ctx, unit)
 
     def timeliness(self, actor: Actor, unit: str | None = None, start: dt.date | None = None,
                    end: dt.date | None = None) -> deadlines.TimelinessReport:

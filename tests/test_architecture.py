@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ["pipeline", "validators", "extractors", "index", "records", "flows", "app"]
+PACKAGES = ["pipeline", "validators", "extractors", "index", "records", "reports", "flows", "app"]
 
 
 def test_import_contracts_hold():

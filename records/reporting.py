@@ -1,0 +1,32 @@
+"""Read-only queries the periodic reports need and the other views do not offer: which files
+each unit holds (R8, R9.3). Only units in the actor's scope; nothing here writes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from records.context import Ctx
+from records.errors import NotFound, NotPermitted
+from records.schema import Person
+
+
+@dataclass(frozen=True)
+class HeldFile:
+    person_id: int
+    unit: str | None  # the live org-tree code holding the file today
+    status: str  # active | retired | resigned
+
+
+def held_files(ctx: Ctx, unit: str | None) -> list[HeldFile]:
+    """Every file held in `unit`'s subtree (default: the actor's scope), by person id."""
+    root = unit or ctx.scope_root
+    if ctx.tree.get(root) is None:
+        raise NotFound(f"Không có đơn vị mã {root} trong cây tổ chức.")
+    if not ctx.in_scope(root):
+        raise NotPermitted(f"Đơn vị {root} ngoài phạm vi quản lý của {ctx.actor.unit}.")
+    codes = sorted(ctx.tree.live_subtree(root, ctx.today))
+    rows = ctx.session.execute(select(Person.id, Person.unit_code, Person.status)
+                               .where(Person.unit_code.in_(codes)).order_by(Person.id))
+    return [HeldFile(pid, ctx.tree.live(code, ctx.today), status) for pid, code, status in rows]

@@ -1,0 +1,88 @@
+"""Vietnamese wording of the report: dates per Decree 30/2020, numbers with a decimal comma,
+the column headings shared by the DOCX and the XLSX, and the names of the completeness gaps."""
+from __future__ import annotations
+
+import datetime as dt
+
+from pipeline.model import nfc
+from reports.figures import ReportFigures, UnitFigures
+
+# Short names of the records' completeness problem codes (records/completeness.py).
+GAP_VI = {"NO-PERSONAL-ID": "Thiếu số định danh cá nhân", "NO-BIRTH-DATE": "Thiếu ngày sinh",
+          "NO-ASSIGNMENT": "Chưa có quá trình công tác", "NO-SALARY-HISTORY": "Chưa có diễn biến lương",
+          "ASSIGNMENT-GAP": "Quá trình công tác gián đoạn", "FROM-MISMATCH": "Có thể thiếu quyết định",
+          "RAISE-OVERDUE": "Quá hạn nâng bậc lương", "TERM-EXPIRED": "Hết thời hạn bổ nhiệm"}
+
+
+def vn_date(day: dt.date) -> str:
+    """'ngày 05 tháng 3 năm 2024': days under 10 and months 1–2 get a leading zero (NĐ 30/2020)."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def short_date(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.1f}".replace(".", ",") + "%"
+
+
+def num(x: float | int | None) -> str:
+    if x is None:
+        return "—"
+    return str(int(x)) if float(x).is_integer() else f"{x:.1f}".replace(".", ",")
+
+
+def half_label(half: int) -> str:
+    return "6 tháng đầu năm" if half == 1 else "6 tháng cuối năm"
+
+
+def gap_name(code: str) -> str:
+    return GAP_VI.get(code, code)
+
+
+def top_gaps(u: UnitFigures, n: int = 2) -> str:
+    return "; ".join(f"{gap_name(code)} ({count})" for code, count in u.gaps[:n]) or "—"
+
+
+# (heading, cell) per table; the XLSX writes raw numbers, the DOCX these strings.
+FILES_COLUMNS = ("STT", "Đơn vị", "Số hồ sơ", "Hồ sơ đầy đủ", "Tỷ lệ đầy đủ", "Thiếu sót phổ biến")
+UPDATE_COLUMNS = ("STT", "Đơn vị", "Quyết định nhận", "Đúng hạn", "Trễ hạn", "Quá hạn chưa cập nhật",
+                  "Chưa đến hạn", "Tỷ lệ đúng hạn", "Trung vị thời gian cập nhật (ngày làm việc)")
+RANK_COLUMNS = ("Hạng", "Đơn vị", "Điểm", "Tỷ lệ đúng hạn", "Tỷ lệ đầy đủ", "Mục chờ duyệt",
+                "Mục chờ lâu nhất (ngày làm việc)")
+
+
+def files_row(i: int, u: UnitFigures) -> list[str]:
+    return [str(i), u.name, num(u.files), num(u.complete), pct(u.complete_share), top_gaps(u)]
+
+
+def update_row(i: int, u: UnitFigures) -> list[str]:
+    return [str(i), u.name, num(u.decisions), num(u.on_time), num(u.late), num(u.overdue), num(u.pending),
+            pct(u.on_time_rate), num(u.median_delay)]
+
+
+def rank_row(u: UnitFigures) -> list[str]:
+    return [num(u.rank) if u.rank else "—", u.name, pct(u.score), pct(u.on_time_rate), pct(u.complete_share),
+            num(u.review_open), num(u.review_oldest)]
+
+
+def summary_paragraphs(f: ReportFigures) -> list[str]:
+    """The narrative of section I: the province's (or the subtree's) totals in sentences."""
+    t = f.total
+    period = f"từ {short_date(f.start)} đến {short_date(f.end)}"
+    out = [
+        f"Tính đến {short_date(f.today)}, {f.root_name} quản lý {num(t.files)} hồ sơ điện tử CBCCVC của "
+        f"{len(f.units)} đơn vị; {num(t.complete)} hồ sơ đầy đủ, nhất quán (tỷ lệ {pct(t.complete_share)}).",
+        f"Trong kỳ báo cáo ({period}), hệ thống tiếp nhận {num(t.decisions)} quyết định có nội dung nhân sự; "
+        f"{num(t.on_time)} quyết định được cập nhật vào hồ sơ đúng hạn, {num(t.late)} quyết định cập nhật trễ hạn, "
+        f"{num(t.overdue)} quyết định đã quá hạn nhưng chưa được cập nhật và {num(t.pending)} quyết định chưa đến hạn "
+        f"(tỷ lệ đúng hạn {pct(t.on_time_rate)}; trung vị thời gian cập nhật {num(t.median_delay)} ngày làm việc).",
+        f"Hàng đợi duyệt hiện còn {num(t.review_open)} mục"
+        + (f", mục chờ lâu nhất đã {num(t.review_oldest)} ngày làm việc." if t.review_oldest is not None else "."),
+    ]
+    if t.gaps:
+        out.append("Các thiếu sót phổ biến nhất của hồ sơ: " + "; ".join(
+            f"{gap_name(c).lower()} ({n} hồ sơ)" for c, n in t.gaps[:3]) + ".")
+    return [nfc(p) for p in out]
