@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils \
                 fonts-liberation fonts-liberation2 fonts-dejavu-core \
-                libreoffice-writer-nogui postgresql openjdk-17-jdk-headless maven
+                libreoffice-writer-nogui postgresql openjdk-17-jdk-headless maven chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEMO_HOME ?= $(CURDIR)/.sohoa-demo
 
@@ -20,7 +20,7 @@ system:
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,bench]'
 	touch $@
 
 venv: $(VENV)/.installed

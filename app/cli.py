@@ -16,7 +16,8 @@ from pathlib import Path
 
 import click
 
-from app import cli_records, cli_reports, cli_search
+from app import cli_records, cli_reports, cli_search, cli_web
+from app.labels import EVENT_LABELS, RECORD_STATUS, format_date_vi
 from app.settings import Settings
 from flows.compose import Context, default_stages, process_file
 from flows.stores import open_records, open_search
@@ -30,14 +31,6 @@ EXIT_CODES = {
     "PROCESSING-FAILED": 4,
 }
 EXIT_INPUT_FAILED = 1
-
-
-def format_date_vi(date: dt.date | None) -> str:
-    """`ngày 05 tháng 3 năm 2024`: day < 10 and months 1–2 padded (Decree 30/2020)."""
-    if date is None:
-        return "không rõ ngày"
-    month = f"{date.month:02d}" if date.month <= 2 else str(date.month)
-    return f"ngày {date.day:02d} tháng {month} năm {date.year}"
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
@@ -137,8 +130,6 @@ def human_line(outcome: Outcome) -> str:
 
 
 MAX_EVENTS_SHOWN = 5
-RECORD_STATUS = {"applied": "đã cập nhật", "needs_review": "chờ duyệt", "pending_transfer": "chờ cấp trên",
-                 "refused": "từ chối", "superseded": "đã bị thay thế", "unchanged": "không đổi"}
 
 
 def records_summary(records: dict) -> str:
@@ -150,14 +141,6 @@ def records_summary(records: dict) -> str:
     if due:
         parts.append(f"hạn {format_date_vi(dt.date.fromisoformat(due))} ({records.get('due_policy')})")
     return f"{records['document_status']}" + (": " + ", ".join(parts) if parts else "")
-EVENT_LABELS = {
-    "appointment": "bổ nhiệm", "reappointment": "bổ nhiệm lại", "transfer": "điều động",
-    "rotation": "luân chuyển", "relocation": "thuyên chuyển", "secondment": "biệt phái",
-    "dismissal": "miễn nhiệm", "salary_raise": "nâng bậc lương", "early_salary_raise":
-    "nâng bậc lương trước thời hạn", "seniority_allowance": "phụ cấp thâm niên vượt khung",
-    "recruitment": "tuyển dụng", "retirement": "nghỉ hưu", "resignation": "thôi việc",
-    "discipline": "kỷ luật", "award": "khen thưởng",
-}
 
 
 @click.group()
@@ -220,6 +203,7 @@ def main() -> None:
 cli_search.register(cli)
 cli_records.register(cli)
 cli_reports.register(cli)
+cli_web.register(cli)
 
 
 if __name__ == "__main__":

@@ -73,9 +73,10 @@ def test_the_2025_reform_maps_old_units_to_their_successors(tree):
 
 @pytest.fixture
 def cli(store_url, tmp_path, build):
-    from app.cli_records import register, store_config
+    from app.cli_records import register
+    from flows.stores import records_config
 
-    store = open_store(store_url, store_config(clock=lambda: dt.datetime(2025, 3, 7, 9, 0)))
+    store = open_store(store_url, records_config(clock=lambda: dt.datetime(2025, 3, 7, 9, 0)))
     tccb = "Phòng Tổ chức cán bộ, Sở Y tế"
     store.apply(build.decision("12/QĐ-SYT", D(2025, 3, 3), [build.event(
         "recruitment", "Nguyễn Văn An", D(2025, 3, 10), birth=D(1990, 1, 2), to=(tccb, "Chuyên viên"),

@@ -1,0 +1,25 @@
+"""User-facing Vietnamese wording shared by the command line and the web pages."""
+from __future__ import annotations
+
+import datetime as dt
+
+
+def format_date_vi(date: dt.date | None) -> str:
+    """`ngày 05 tháng 3 năm 2024`: day < 10 and months 1–2 padded (Decree 30/2020)."""
+    if date is None:
+        return "không rõ ngày"
+    month = f"{date.month:02d}" if date.month <= 2 else str(date.month)
+    return f"ngày {date.day:02d} tháng {month} năm {date.year}"
+
+
+EVENT_LABELS = {
+    "appointment": "bổ nhiệm", "reappointment": "bổ nhiệm lại", "transfer": "điều động",
+    "rotation": "luân chuyển", "relocation": "thuyên chuyển", "secondment": "biệt phái",
+    "dismissal": "miễn nhiệm", "salary_raise": "nâng bậc lương", "early_salary_raise":
+    "nâng bậc lương trước thời hạn", "seniority_allowance": "phụ cấp thâm niên vượt khung",
+    "recruitment": "tuyển dụng", "retirement": "nghỉ hưu", "resignation": "thôi việc",
+    "discipline": "kỷ luật", "award": "khen thưởng",
+}
+
+RECORD_STATUS = {"applied": "đã cập nhật", "needs_review": "chờ duyệt", "pending_transfer": "chờ cấp trên",
+                 "refused": "từ chối", "superseded": "đã bị thay thế", "unchanged": "không đổi"}
