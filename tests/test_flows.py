@@ -1,0 +1,403 @@
+"""ingest_batch and watch_inbox as real Prefect flows (a temporary server: prefect_test_harness).
+
+Real files, real pipeline: the bad file is a truncated PDF, the retryable failure a real OCR
+timeout (a page budget of 1 ms), the half-written file a PDF still being written by a thread.
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no network here
+
+from flows import batch, inbox  # noqa: E402
+from flows.batch import RetryableFailure, ingest_batch, ingest_document  # noqa: E402
+from flows.inbox import watch_inbox  # noqa: E402
+from flows.ledger import Ledger  # noqa: E402
+from flows.runtime import build_context  # noqa: E402
+from pipeline import contract  # noqa: E402
+
+SAMPLES = Path(__file__).parent / "samples"
+LETTER_PDF = SAMPLES / "letter_3647.pdf"
+LETTER_DOCX = SAMPLES / "letter_3647.docx"
+LETTER_SCAN = SAMPLES / "letter_3647.scan300.pdf"
+
+
+@pytest.fixture(scope="module")
+def prefect_api():
+    """One temporary Prefect server for the module (~8–10 s), the cheapest real API (FACTS.md)."""
+    from prefect.settings import PREFECT_API_URL
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield PREFECT_API_URL.value()
+
+
+def _broken_pdf(folder: Path) -> Path:
+    path = folder / "cut-short.pdf"
+    path.write_bytes(LETTER_PDF.read_bytes()[:4000])  # an interrupted upload
+    return path
+
+
+def _task_runs(flow_run_id) -> list:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        return client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+
+
+def test_the_task_returns_plain_contract_data_without_a_server(tmp_path):
+    item = ingest_document.fn(str(LETTER_DOCX), build_context(tmp_path / "home"))
+    assert item["status"] == "processed" and item["sha256"] == item["output"]["sha256"]
+    jsonschema.validate(item["output"], contract.schema())
+    assert json.loads(json.dumps(item)) == item
+    assert {"identify", "load", "structure"} <= set(item["timings"])
+
+
+def test_the_task_raises_only_for_retryable_failures(tmp_path):
+    ctx = build_context(tmp_path / "home", ocr_timeout_s=0.001)
+    with pytest.raises(RetryableFailure) as caught:
+        ingest_document.fn(str(LETTER_SCAN), ctx)
+    assert caught.value.item["output"]["error"]["code"] == "OCR-TIMEOUT"
+    bad = ingest_document.fn(str(_broken_pdf(tmp_path)), ctx)  # not retryable: returned
+    assert bad["status"] == "failed" and bad["output"]["error"]["code"] == "FILE-CORRUPT"
+
+
+def test_a_bad_file_is_one_failed_item_never_a_failed_batch(prefect_api, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(LETTER_PDF, folder)
+    shutil.copy(LETTER_DOCX, folder)
+    bad = _broken_pdf(folder)
+    home = tmp_path / "home"
+    state = ingest_batch([str(folder)], home=str(home), return_state=True)
+    assert state.is_completed()
+    summary = state.result()
+    assert (summary["total"], summary["processed"], summary["failed"], summary["skipped"]) == (3, 2, 1, 0)
+    failed = next(i for i in summary["items"] if i["status"] == "failed")
+    assert failed["path"] == str(bad) and failed["output"]["error"]["code"] == "FILE-CORRUPT"
+    quarantined = Path(failed["output"]["error"]["quarantined"])
+    assert quarantined.read_bytes() == bad.read_bytes()
+    assert json.loads(quarantined.with_name(quarantined.name + ".reason.json").read_text())["code"] == "FILE-CORRUPT"
+    for item in summary["items"]:
+        jsonschema.validate(item["output"], contract.schema())
+    # Only successes are committed; the bad file was tried once (not retryable).
+    assert sorted(r["sha256"] for r in Ledger.of_home(home).records()) == sorted(
+        i["sha256"] for i in summary["items"] if i["status"] == "processed")
+    runs = {Path(r.name.removeprefix("ingest ")).name: r.run_count for r in _task_runs(state.state_details.flow_run_id)}
+    assert runs["cut-short.pdf"] == 1
+
+
+def test_already_processed_bytes_are_skipped_under_any_name(prefect_api, tmp_path):
+    home = str(tmp_path / "home")
+    first = ingest_batch([str(LETTER_PDF)], home=home)
+    renamed = tmp_path / "same-bytes-new-name.pdf"
+    shutil.copy(LETTER_PDF, renamed)
+    seen = []
+    second = ingest_batch([str(renamed), str(LETTER_DOCX)], home=home, progress=seen.append)
+    assert [i["status"] for i in second["items"]] == ["skipped", "processed"]
+    assert sorted(i["path"] for i in seen) == sorted([str(renamed), str(LETTER_DOCX)])  # one call each
+    skipped = second["items"][0]
+    # Same bytes, same output; only the source differs (CONTRACT.md).
+    assert skipped["output"] == dict(first["items"][0]["output"], source=str(renamed))
+    assert skipped["timings"] == {}
+    commits = (Path(home) / "ledger" / "commits.jsonl").read_text().splitlines()
+    assert len(commits) == 2
+
+
+def test_retryable_failures_are_retried_then_reported_not_quarantined(prefect_api, tmp_path):
+    home = tmp_path / "home"
+    ctx = build_context(home, ocr_timeout_s=0.001)
+    state = ingest_batch([str(LETTER_SCAN)], context=ctx, retry_delay_s=0, return_state=True)
+    assert state.is_completed()
+    (item,) = state.result()["items"]
+    assert item["status"] == "failed" and item["output"]["error"]["code"] == "OCR-TIMEOUT"
+    assert item["output"]["error"]["quarantined"] is None and not (home / "quarantine").exists()
+    assert Ledger.of_home(home).get(item["sha256"]) is None  # to be tried again later
+    (run,) = _task_runs(state.state_details.flow_run_id)
+    assert run.run_count == 1 + batch.RETRIES
+
+
+def test_dry_run_neither_reads_nor_writes_the_ledger(prefect_api, tmp_path):
+    home = tmp_path / "home"
+    ingest_batch([str(LETTER_DOCX)], home=str(home))
+    summary = ingest_batch([str(LETTER_DOCX)], home=str(home), dry_run=True)
+    assert summary["items"][0]["status"] == "processed"
+    assert len((home / "ledger" / "commits.jsonl").read_text().splitlines()) == 1
+
+
+# ── inbox ─────────────────────────────────────────────────────────────────────────────────────────
+
+def _write_slowly(source: Path, target: Path, seconds: float, done: threading.Event) -> None:
+    data = source.read_bytes()
+    chunks = max(1, int(seconds / 0.1))
+    size = len(data) // chunks + 1
+    with open(target, "wb") as out:
+        for start in range(0, len(data), size):
+            out.write(data[start : start + size])
+            out.flush()
+            time.sleep(0.1)
+    done.set()
+
+
+def test_settled_ignores_a_file_still_being_written(tmp_path):
+    growing = tmp_path / "growing.pdf"
+    done = threading.Event()
+    writer = threading.Thread(target=_write_slowly, args=(LETTER_PDF, growing, 3.0, done))
+    writer.start()
+    time.sleep(0.3)
+    still = tmp_path / "still.docx"
+    shutil.copy(LETTER_DOCX, still)
+    os.utime(still, (time.time() - 10, time.time() - 10))
+    assert inbox.settled([growing, still], settle_s=0.5) == [still]
+    writer.join()
+    assert done.is_set()
+    assert inbox.settled([growing], settle_s=0.5) == [growing]
+
+
+def test_candidates_skip_partial_names_locks_and_filed_folders(tmp_path):
+    for name in ("a.pdf", "b.pdf.part", ".hidden.pdf", "~$c.docx", "d.pdf", "d.pdf.lock", "e.docx",
+                 ".~lock.e.docx#", "processed/old.pdf", "quarantine/bad.pdf", "unit/f.pdf", ".tmp/g.pdf"):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+    assert [p.relative_to(tmp_path).as_posix() for p in inbox.candidates(tmp_path)] == ["a.pdf", "unit/f.pdf"]
+
+
+@pytest.mark.slow
+def test_inbox_files_settled_files_and_leaves_a_half_written_one(prefect_api, tmp_path):
+    box, home = tmp_path / "inbox", tmp_path / "home"
+    (box / "so-y-te").mkdir(parents=True)
+    shutil.copy(LETTER_DOCX, box / "letter.docx")
+    _broken_pdf(box)
+    done = threading.Event()
+    writer = threading.Thread(target=_write_slowly, args=(LETTER_PDF, box / "so-y-te" / "letter.pdf", 6.0, done))
+    writer.start()
+    try:
+        first = watch_inbox(str(box), home=str(home), settle_s=1.0)
+        assert not done.is_set(), "the writer finished too early for this test to mean anything"
+    finally:
+        writer.join()
+    assert {f["file"]: f["status"] for f in first["files"]} == {"letter.docx": "processed",
+                                                               "cut-short.pdf": "failed"}
+    assert (box / "processed" / "letter.docx").is_file() and not (box / "letter.docx").exists()
+    assert (box / "quarantine" / "cut-short.pdf").is_file()
+    reason = json.loads((box / "quarantine" / "cut-short.pdf.reason.json").read_text(encoding="utf-8"))
+    assert reason["code"] == "FILE-CORRUPT" and reason["message"]
+    assert (box / "so-y-te" / "letter.pdf").is_file()  # not picked up early, not quarantined
+    second = watch_inbox(str(box), home=str(home), settle_s=1.0)
+    assert [(f["file"], f["status"]) for f in second["files"]] == [("so-y-te/letter.pdf", "processed")]
+    assert (box / "processed" / "so-y-te" / "letter.pdf").read_bytes() == LETTER_PDF.read_bytes()
+    # The same bytes dropped again are skipped by sha256 and filed beside the first copy.
+    shutil.copy(LETTER_DOCX, box / "letter.docx")
+    os.utime(box / "letter.docx", (time.time() - 60, time.time() - 60))
+    third = watch_inbox(str(box), home=str(home), settle_s=0.2)
+    assert [(f["file"], f["status"]) for f in third["files"]] == [("letter.docx", "skipped")]
+    assert len(list((box / "processed").glob("letter*.docx"))) == 2
+
+
+# ── several workers sharing a batch (a process work pool on the same temporary server) ─────────────
+
+ROOT = Path(__file__).resolve().parents[1]
+PREFECT = str(Path(sys.executable).with_name("prefect"))
+
+
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, pending = set(), [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            if child not in found:
+                found.add(child)
+                pending.append(child)
+    return found
+
+
+class Worker:
+    """`prefect worker start` on the process pool, one flow run at a time, logging to a file."""
+
+    def __init__(self, name: str, env: dict, logs: Path):
+        self.name, self.env, self.logs = name, env, logs
+        self.process = None
+        self.start()
+
+    def start(self) -> None:
+        log = open(self.logs / f"{self.name}-{time.time_ns()}.log", "w")
+        self.process = subprocess.Popen([PREFECT, "worker", "start", "--pool", "sohoa", "--limit", "1",
+                                         "--name", self.name], env=self.env, cwd=ROOT, stdout=log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+
+    def tree(self) -> set[int]:
+        return {self.process.pid} | _descendants(self.process.pid)
+
+    def kill(self) -> set[int]:
+        """SIGKILL the worker and everything under it (its flow run, Tesseract): a machine crash."""
+        pids = self.tree()
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait(timeout=30)
+        return pids
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.kill()
+
+
+@pytest.fixture(scope="module")
+def pool(prefect_api, tmp_path_factory):
+    """The `sohoa` work pool and the ingest-batch deployment, made from prefect.yaml by the real CLI."""
+    scratch = tmp_path_factory.mktemp("pool")
+    env = dict(os.environ, PREFECT_API_URL=prefect_api, PREFECT_HOME=str(scratch / "prefect"),
+               SOHOA_HOME=str(scratch / "home"), SOHOA_DATABASE_URL="", SOHOA_SEARCH_URL="",  # embedded
+               PREFECT_WORKER_QUERY_SECONDS="1",
+               PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    for command in (["work-pool", "create", "sohoa", "--type", "process"],
+                    ["--no-prompt", "deploy", "--name", "ingest-batch"]):
+        done = subprocess.run([PREFECT, *command], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+    workers = []
+    yield env, scratch, workers
+    for worker in workers:
+        worker.stop()
+
+
+def _wait_for(predicate, timeout: float, what: str, poll: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(poll)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _run_state(run_id):
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(run_id).state
+
+
+def _online(names: set[str]) -> bool:
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        workers = client.read_workers_for_work_pool("sohoa")
+    return names <= {w.name for w in workers if str(w.status).upper().endswith("ONLINE")}
+
+
+def _corpus(folder: Path, seed: int, n_docs: int, n_scans: int) -> list[str]:
+    from bench.corpus.build import build
+
+    build(folder, n_docs, seed, kinds=("docx", "pdf"))
+    build(folder / "scans", n_scans, seed + 1, kinds=("scan150",))
+    files = [p for p in folder.rglob("*") if p.suffix in (".pdf", ".docx")]
+    return sorted(str(p) for p in files)
+
+
+def _commit_counts(home: Path) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for line in (home / "ledger" / "commits.jsonl").read_text().splitlines():
+        sha = json.loads(line)["sha256"]
+        counts[sha] = counts.get(sha, 0) + 1
+    return counts
+
+
+def _held(ledger: Ledger, sha: str) -> bool:
+    """Someone holds the claim (taking it to look, and giving it straight back if free)."""
+    claim = ledger.try_claim(sha)
+    if claim is None:
+        return True
+    claim.release()
+    return False
+
+
+def _assert_applied_and_indexed_once(home: Path, shas: set[str]) -> None:
+    """Every committed document went through the records stage, and the shared index holds each once."""
+    from flows.stores import open_search
+
+    assert all("records" in Ledger.of_home(home).get(sha)["result"] for sha in shas)
+    search = open_search(home)
+    try:
+        assert search.count() == len(shas)
+    finally:
+        search.close()
+
+
+def _shas(files: list[str]) -> set[str]:
+    from pipeline.intake import sha256_of
+
+    return {sha256_of(Path(f)) for f in files}
+
+
+@pytest.mark.slow
+def test_two_workers_share_a_batch_each_document_once(pool):
+    env, scratch, workers = pool
+    workers += [Worker("w-a", env, scratch), Worker("w-b", env, scratch)]
+    _wait_for(lambda: _online({"w-a", "w-b"}), 120, "both workers online", poll=0.5)
+    home = Path(env["SOHOA_HOME"])
+    files = _corpus(scratch / "batch1", seed=21, n_docs=2, n_scans=4)
+    runs = batch.submit_batch(files, str(home), runs=2)
+    states = [_wait_for(lambda r=r: (s := _run_state(r)).is_final() and s, 300, "flow run") for r in runs]
+    assert all(s.is_completed() for s in states), states
+    expected = _shas(files)
+    assert {r["sha256"] for r in Ledger.of_home(home).records()} == expected
+    counts = _commit_counts(home)
+    assert set(counts) == expected and set(counts.values()) == {1}
+    processes = {r["by"].split(":")[1] for r in Ledger.of_home(home).records()}
+    assert len(processes) == 2, "both workers should have taken documents"
+    _assert_applied_and_indexed_once(home, expected)
+
+
+@pytest.mark.slow
+def test_a_killed_worker_loses_nothing_and_applies_nothing_twice(pool):
+    env, scratch, workers = pool
+    if not workers:  # run alone (-k): start the pair here
+        workers += [Worker("w-a", env, scratch), Worker("w-b", env, scratch)]
+    _wait_for(lambda: _online({"w-a", "w-b"}), 120, "both workers online", poll=0.5)
+    home = Path(env["SOHOA_HOME"])
+    files = _corpus(scratch / "batch2", seed=31, n_docs=2, n_scans=4)
+    ledger = Ledger.of_home(home)
+    runs = batch.submit_batch(files, str(home), runs=2)
+
+    def a_worker_holding_a_document():
+        trees = {w: {str(p) for p in w.tree()} for w in workers}
+        for claim in (home / "ledger" / "claims").glob("*"):
+            holder = claim.read_text().split(":")
+            for worker, tree in trees.items():
+                if len(holder) > 1 and holder[1] in tree and claim.name not in ledger and _held(ledger, claim.name):
+                    return worker, claim.name
+        return None
+
+    victim, sha = _wait_for(a_worker_holding_a_document, 240, "a worker to hold a document", poll=0.05)
+    killed = {str(p) for p in victim.kill()}  # mid-document: its OCR, its flow run, the worker
+    victim.start()
+    _wait_for(lambda: {r["sha256"] for r in ledger.records()} >= _shas(files), 300, "every document committed")
+    _wait_for(lambda: any(_run_state(r).is_completed() for r in runs), 120, "the surviving run to complete")
+    # The lost document was taken over by a live worker, not by anyone under the dead one.
+    assert ledger.get(sha)["by"].split(":")[1] not in killed
+    # The same batch again, with the restarted worker in the pool: everything is already done.
+    (again,) = batch.submit_batch(files, str(home), runs=1)
+    state = _wait_for(lambda: (s := _run_state(again)).is_final() and s, 300, "the re-run")
+    assert state.is_completed()
+    counts = _commit_counts(home)
+    assert all(counts[s] == 1 for s in _shas(files)), counts
+    _assert_applied_and_indexed_once(home, {r["sha256"] for r in ledger.records()})
