@@ -1,11 +1,13 @@
 """Image clean-up before OCR: pure functions on Pillow images (numpy and OpenCV inside, no Tesseract).
 
 What helps Tesseract's small Vietnamese model on scanned decisions (FACTS.md §Tesseract, and
-measured again on the drawn pages of tests/ocr_samples.py): fading the red seal so the signer's
-name under it stays readable; deskewing by a projection-profile search (a 3° tilt took raw
-Tesseract to 35–45% CER by breaking lines apart; deskewed, 0.5%); and, for grainy photocopies
-only, a median filter plus Otsu binarisation (on good scans binarisation erases thin tone marks).
-Scans under `min_dpi` are upscaled by a whole factor; at 150 dpi our pages read as well without.
+measured again on the drawn pages of tests/ocr_samples.py and the corpus scans): fading coloured
+ink — the red seal and the blue signature — so the signer's name under them stays readable;
+deskewing by a projection-profile search (a 3° tilt took raw Tesseract to 35–45% CER by breaking
+lines apart; deskewed, 0.5%); erasing a ruled table's rules (`pipeline.marks`); and, for grainy
+photocopies only, a median filter plus Otsu binarisation (on good scans binarisation erases thin
+tone marks). Scans under `min_dpi` are upscaled by a whole factor; at 150 dpi our pages read as
+well without.
 
 Angles follow Pillow: positive degrees turn the picture counter-clockwise. Nothing here mutates
 its input.
@@ -13,11 +15,14 @@ its input.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 from PIL import Image
+
+from pipeline import marks
 
 A4_SHORT_SIDE_INCHES = 8.27
 SKEW_RANGE_DEG = 5.0
@@ -31,6 +36,13 @@ _NOISE_MASK = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
 _RED_HUE_LOW, _RED_HUE_HIGH = 12, 160
 _RED_MIN_SATURATION = 60
 _RED_MIN_VALUE = 80
+# Any coloured ink (blue pen, red seal): saturated pixels; black text and grey paper are not.
+# A dark blue pen stroke reads V ≈ 90–150 on the corpus scans; darker saturated pixels are text.
+_INK_MIN_SATURATION = 60
+_INK_MIN_VALUE = 80
+_PEN_HUE_LOW, _PEN_HUE_HIGH = 90, 165  # blue, violet, magenta; red seal ink and text under it lie above
+_PEN_MIN_CHROMA = 40  # grey levels between a pen pixel's brightest and darkest channel (pen blue: ~120)
+_INK_EDGE = np.ones((5, 5), np.uint8)  # 2 px around each ink pixel: the blended edge of a stroke
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,7 @@ class CleanedImage:
     noise: float = 0.0  # grain σ in grey levels, measured before upscaling (see `estimate_noise`)
     blank: bool = False  # contrast below MIN_CONTRAST: nothing on the page to read
     native: Image.Image | None = None  # before upscaling; None when `scale` is 1 (then `image`)
+    grid: marks.Grid | None = None  # a ruled table's rules, erased from the images (page frame)
 
     @property
     def unscaled(self) -> Image.Image:
@@ -78,35 +91,96 @@ def suppress_red_seal(img: Image.Image) -> Image.Image:
     red value rescaled so that pure seal ink becomes paper and black text stays black. Black and
     dark-blue ink are not red and are left untouched. Images without colour are returned as given.
     """
+    return _fade_ink(img, _red_mask, ((_red_mask, False),))
+
+
+def suppress_colour_ink(img: Image.Image) -> Image.Image:
+    """Fade every coloured ink — the red seal and the blue signature — to paper, keeping black text.
+
+    Red and other translucent inks as in `suppress_red_seal`, each rescaled by its own level (a
+    pixel's brightest channel is what its ink lets through). A pen's blue, violet or magenta is
+    opaque — it hides what it covers, and where it crosses the seal the two inks make a dark
+    purple that rescaling would keep as a black stroke — so it becomes paper outright. Measured
+    on the corpus scans: the signer's name under the signature and seal is read where fading the
+    red alone lost it.
+    """
+    return _fade_ink(img, _colour_mask, ((_ink_red_mask, False), (_pen_mask, True), (_other_ink_mask, False)))
+
+
+_Hsv = tuple[np.ndarray, np.ndarray, np.ndarray]
+_Family = tuple[Callable[[_Hsv], np.ndarray], bool]  # (which pixels, opaque: paper outright)
+
+
+def _fade_ink(img: Image.Image, find: Callable[[_Hsv], np.ndarray], families: tuple[_Family, ...]) -> Image.Image:
     if img.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr"):
         return img
     rgb = np.asarray(img.convert("RGB"))
-    # Look at every 4th pixel first: most pages carry no red at all, and where there is a seal it
-    # covers a small part of the page, so the full-resolution work is confined to its surroundings.
-    coarse = _red_mask(rgb[::4, ::4])
+    # Look at every 4th pixel first: most pages carry no coloured ink at all, and where there is
+    # some it covers a small part of the page, so the full-resolution work stays near it.
+    coarse = find(_hsv(rgb[::4, ::4]))
     if not coarse.any():
         return img
     rows, cols = np.nonzero(coarse.any(axis=1))[0], np.nonzero(coarse.any(axis=0))[0]
     y0, y1 = max(0, rows[0] * 4 - 8), min(rgb.shape[0], rows[-1] * 4 + 12)
     x0, x1 = max(0, cols[0] * 4 - 8), min(rgb.shape[1], cols[-1] * 4 + 12)
     window = rgb[y0:y1, x0:x1]
-    red = _red_mask(window)
+    hsv = _hsv(window)
     paper = np.asarray(_paper(rgb), dtype=np.float32)
-    # The seal's own red level: most red pixels are ink on bare paper, the rest ink over text
-    # (darker); the lower quartile stays on the bare-ink side and fades lighter inks too.
-    seal_red = max(float(np.percentile(window[..., 0][red], 25)), 1.0)
-    shade = np.minimum(window[..., 0][red].astype(np.float32) / seal_red, 1.0)
+    bright = hsv[2]  # the brightest channel: the one the ink lets through
     faded = window.copy()
-    faded[red] = (shade[:, None] * paper[None, :]).round().astype(np.uint8)
+    for family, opaque in families:
+        ink = family(hsv)
+        if not ink.any():
+            continue
+        # The ink's own level: most ink pixels lie on bare paper, the rest over text (darker); the
+        # lower quartile stays on the bare-ink side and fades lighter inks too.
+        level = max(float(np.percentile(bright[ink], 25)), 1.0)
+        # Stroke edges blend ink with paper and fall under the saturation bar, leaving a ghost
+        # outline of the signature that Tesseract reads as letters: the edges go too. The shading
+        # keeps any black text among them (its brightest channel stays dark).
+        edge = cv2.dilate(ink.view(np.uint8), _INK_EDGE).astype(bool)
+        shade = np.minimum(bright[edge].astype(np.float32) / level, 1.0)
+        if opaque:
+            shade[ink[edge]] = 1.0
+        faded[edge] = (shade[:, None] * paper[None, :]).round().astype(np.uint8)
     out = rgb.copy()
     out[y0:y1, x0:x1] = faded
     return Image.fromarray(out)
 
 
-def _red_mask(rgb: np.ndarray) -> np.ndarray:
+def _hsv(rgb: np.ndarray) -> _Hsv:
     hsv = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2HSV)
-    hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
-    return ((hue <= _RED_HUE_LOW) | (hue >= _RED_HUE_HIGH)) & (sat >= _RED_MIN_SATURATION) & (val >= _RED_MIN_VALUE)
+    return hsv[..., 0], hsv[..., 1], hsv[..., 2]
+
+
+def _red_mask(hsv: _Hsv) -> np.ndarray:
+    hue, sat, val = hsv
+    red = (hue <= _RED_HUE_LOW) | (hue >= _RED_HUE_HIGH)
+    return red & (sat >= _RED_MIN_SATURATION) & (val >= _RED_MIN_VALUE)
+
+
+def _colour_mask(hsv: _Hsv) -> np.ndarray:
+    _, sat, val = hsv
+    return (sat >= _INK_MIN_SATURATION) & (val >= _INK_MIN_VALUE)
+
+
+def _pen_mask(hsv: _Hsv) -> np.ndarray:
+    """Blue to magenta with real colour in it: pen ink. Saturation alone will not do for dark
+    pixels — JPEG noise on black text, (5, 4, 7), is "saturated" — so the spread between the
+    brightest and darkest channel must be wide too."""
+    hue, sat, val = hsv
+    chroma = sat.astype(np.uint16) * val // 255
+    return (hue >= _PEN_HUE_LOW) & (hue < _PEN_HUE_HIGH) & (sat >= _INK_MIN_SATURATION) & (chroma >= _PEN_MIN_CHROMA)
+
+
+def _ink_red_mask(hsv: _Hsv) -> np.ndarray:
+    hue = hsv[0]
+    return _colour_mask(hsv) & ((hue <= _RED_HUE_LOW) | (hue >= _PEN_HUE_HIGH))
+
+
+def _other_ink_mask(hsv: _Hsv) -> np.ndarray:
+    hue = hsv[0]
+    return _colour_mask(hsv) & (hue > _RED_HUE_LOW) & (hue < _PEN_HUE_LOW)
 
 
 def to_gray(img: Image.Image) -> Image.Image:
@@ -241,10 +315,11 @@ def upscale_if_low(img: Image.Image, dpi: float | None, min_dpi: float) -> tuple
 
 
 def clean_page(img: Image.Image, dpi: float | None, *, min_dpi: float = 150, suppress_seal: bool = True) -> CleanedImage:
-    """The default clean-up: seal suppression → grey → deskew → contrast stretch → upscale if low-res."""
+    """The default clean-up: coloured ink faded → grey → deskew → contrast stretch → a ruled
+    table's rules erased (`grid` says where they ran) → upscale if low-res."""
     notes: list[str] = []
     if suppress_seal:
-        faded = suppress_red_seal(img)
+        faded = suppress_colour_ink(img)
         if faded is not img:
             notes.append("seal-suppressed")
         img = faded
@@ -257,9 +332,14 @@ def clean_page(img: Image.Image, dpi: float | None, *, min_dpi: float = 150, sup
         skew = 0.0
     blank = contrast(gray) < MIN_CONTRAST
     gray = denoise_contrast(gray)
+    grid = None
+    if not blank:
+        gray, grid = marks.remove_rules(gray, effective_dpi(gray, dpi))
+        if grid is not None:
+            notes.append("table rules removed")
     noise = estimate_noise(gray)
     larger, factor = upscale_if_low(gray, dpi, min_dpi)
     if factor == 1:
-        return CleanedImage(gray, skew, 1.0, tuple(notes), noise, blank)
+        return CleanedImage(gray, skew, 1.0, tuple(notes), noise, blank, grid=grid)
     notes.append(f"upscaled ×{factor}")
-    return CleanedImage(larger, skew, float(factor), tuple(notes), noise, blank, native=gray)
+    return CleanedImage(larger, skew, float(factor), tuple(notes), noise, blank, native=gray, grid=grid)

@@ -1,18 +1,26 @@
 """Vietnamese OCR with Tesseract: the project's only importer of pytesseract.
 
-One page goes: clean-up (`pipeline.imaging`: seal suppression, deskew, contrast, upscaling of
-low-resolution scans) → `tesseract -l vie --oem 1 --psm 3` → words with boxes and confidences →
-page text in reading order. Repairs run only when a reading looks poor (empty, garbage or low
-confidence, or words standing on end), so a good upright page costs a single Tesseract run:
+One page goes: clean-up (`pipeline.imaging`: coloured ink faded, deskew, contrast, a ruled table's
+rules erased, upscaling of low-resolution scans) → `tesseract -l vie --oem 1 --psm 3` → words
+with boxes and confidences → page text in reading order. Repairs run only when a reading looks
+poor (empty, garbage or low confidence, or words standing on end), so a good upright page costs a
+single Tesseract run:
 
 1. binarisation (median + Otsu), which rescues bad photocopies but would hurt good scans — grainy
    pages (measured grain) get it straight away and only it, others as a last resort;
 2. orientation: Tesseract's OSD on a small copy; a quarter or half turn it is sure of is undone
-   and the page read again.
+   and the page read again; when it is sure of none (a last page holding only the signer block),
+   the half turn is read.
 
-The best reading wins. Each page has one deadline (`OcrConfig.page_timeout_s`) over all of its
-Tesseract runs. Pages are read in parallel threads, each driving one single-threaded Tesseract
-process (the OpenMP build is pathologically slow with several threads per process on few cores).
+The best reading wins. Two zones are then read on their own, where psm 3 fails on decisions:
+a ruled table, column by column (`pipeline.ocr_tables`; the page itself is read without it), and
+the signer's column under the seal and signature (`pipeline.ocr_signer`, a few tenths of a
+second). Ð (eth) read for Đ is mapped back (`repair_word`).
+
+Each page has one deadline (`OcrConfig.page_timeout_s`) over all of its Tesseract runs. Pages are
+read in parallel threads, each driving one single-threaded Tesseract process (the OpenMP build is
+pathologically slow with several threads per process on few cores); a process-wide semaphore
+keeps the running Tesseracts to one per worker however many documents are read at once.
 
 Errors leave as the project's tree: a missing binary or language → DependencyMissing; a page over
 its time → OcrTimeout; any other Tesseract failure → ProcessingError.
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -29,10 +38,11 @@ from dataclasses import dataclass
 import pytesseract
 from PIL import Image
 
-from pipeline import imaging
+from pipeline import imaging, marks, ocr_layout, ocr_signer, ocr_tables
 from pipeline.config import OcrConfig
 from pipeline.errors import DependencyMissing, OcrTimeout, ProcessingError
 from pipeline.model import Box, Page, Word, nfc
+from pipeline.ocr_layout import Line
 
 PSM = 3  # automatic layout: keeps side-by-side columns apart; psm 6 ran 40–75 s on noise, psm 4 breaks on skew
 OSD_DPI = 150  # OSD is as sure at 150 dpi as at 300 and half as slow; at 75 dpi it guesses
@@ -49,6 +59,13 @@ class _Reading:
     words: tuple[Word, ...]
     text: str
     confidence: float
+    lines: tuple[Line, ...] = ()
+
+    @classmethod
+    def of(cls, lines: Sequence[Line]) -> _Reading:
+        words = tuple(w for line in lines for w in line.words)
+        confidence = sum(w.confidence for w in words) / len(words) if words else 0.0
+        return cls(words, nfc(ocr_layout.text_of(lines)), confidence, tuple(lines))
 
     @property
     def score(self) -> int:
@@ -98,8 +115,35 @@ def ensure_available(config: OcrConfig) -> None:
         )
 
 
-def _run(call: Callable, image: Image.Image, deadline: float, **kwargs):
-    """Run one Tesseract subprocess within what is left of the page's time, translating its errors."""
+_SLOTS_LOCK = threading.Lock()
+_slots: threading.BoundedSemaphore | None = None
+
+
+def _tesseract_slots(config: OcrConfig | None) -> threading.BoundedSemaphore:
+    """Process-wide bound on running Tesseract processes: documents may be read concurrently by
+    several threads, each calling `recognize_pages` with its own pool, and more single-threaded
+    Tesseracts than cores only share the cores slower. Sized on first use by `config.workers`
+    (0: one per core); later configurations share it."""
+    global _slots
+    with _SLOTS_LOCK:
+        if _slots is None:
+            _slots = threading.BoundedSemaphore((config.workers if config else 0) or os.cpu_count() or 1)
+        return _slots
+
+
+def _run(call: Callable, image: Image.Image, deadline: float, settings: OcrConfig | None = None, **kwargs):
+    """Run one Tesseract subprocess within what is left of the page's time (waiting for a free
+    slot included), translating its errors."""
+    slots = _tesseract_slots(settings)
+    if not slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+        raise OcrTimeout()
+    try:
+        return _call(call, image, deadline, **kwargs)
+    finally:
+        slots.release()
+
+
+def _call(call: Callable, image: Image.Image, deadline: float, **kwargs):
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise OcrTimeout()
@@ -146,23 +190,32 @@ def detect_orientation(img: Image.Image, *, dpi: float | None = None, timeout_s:
     return int(osd.get("rotate", 0)) % 360
 
 
-def _parse(data: dict, scale: float) -> _Reading:
-    """Words (level 5 rows) in Tesseract's order; text rebuilt from block/paragraph/line numbers."""
-    words: list[Word] = []
-    blocks: dict[int, dict[tuple[int, int], list[str]]] = {}
+def _parse(data: dict, scale: float, origin: tuple[float, float] = (0.0, 0.0)) -> _Reading:
+    """Words (level 5 rows) in Tesseract's order, grouped by its block/paragraph/line numbers.
+
+    Boxes are divided by `scale` (an upscaled image) and moved by `origin` (a crop's corner).
+    """
+    rows: dict[tuple[int, int, int], list[Word]] = {}
     for i, raw in enumerate(data["text"]):
-        text = nfc(str(raw).strip())
+        text = repair_word(nfc(str(raw).strip()))
         conf = float(data["conf"][i])
         if data["level"][i] != 5 or not text or conf < 0:
             continue
-        x, y = data["left"][i] / scale, data["top"][i] / scale
+        x, y = origin[0] + data["left"][i] / scale, origin[1] + data["top"][i] / scale
         box = Box(x, y, x + data["width"][i] / scale, y + data["height"][i] / scale)
-        words.append(Word(text, box, conf / 100))
-        line = (data["par_num"][i], data["line_num"][i])
-        blocks.setdefault(data["block_num"][i], {}).setdefault(line, []).append(text)
-    text = "\n\n".join("\n".join(" ".join(ws) for ws in lines.values()) for lines in blocks.values())
-    confidence = sum(w.confidence for w in words) / len(words) if words else 0.0
-    return _Reading(tuple(words), nfc(text), confidence)
+        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        rows.setdefault(key, []).append(Word(text, box, conf / 100))
+    return _Reading.of([Line(key[0], tuple(words)) for key, words in rows.items()])
+
+
+def repair_word(text: str) -> str:
+    """Undo a confusion of the Vietnamese model: it reads Đ as the look-alike Ð (U+00D0, Icelandic
+    eth, never Vietnamese), sometimes both for one glyph ("QĐÐ-UBND" for "QĐ-UBND")."""
+    if "Ð" not in text and "ð" not in text:
+        return text
+    for twice, once in (("ĐÐ", "Đ"), ("ÐĐ", "Đ"), ("đð", "đ"), ("ðđ", "đ")):
+        text = text.replace(twice, once)
+    return text.replace("Ð", "Đ").replace("ð", "đ")
 
 
 def _uncompressed(image: Image.Image) -> Image.Image:
@@ -176,10 +229,11 @@ def _uncompressed(image: Image.Image) -> Image.Image:
     return image
 
 
-def _recognize(image: Image.Image, scale: float, config: OcrConfig, deadline: float) -> _Reading:
-    data = _run(pytesseract.image_to_data, _uncompressed(image), deadline, lang=config.lang,
-                config=f"--oem 1 --psm {PSM}", output_type=pytesseract.Output.DICT)
-    return _parse(data, scale)
+def _recognize(image: Image.Image, scale: float, config: OcrConfig, deadline: float, *,
+               psm: int = PSM, origin: tuple[float, float] = (0.0, 0.0)) -> _Reading:
+    data = _run(pytesseract.image_to_data, _uncompressed(image), deadline, config, lang=config.lang,
+                config=f"--oem 1 --psm {psm}", output_type=pytesseract.Output.DICT)
+    return _parse(data, scale, origin)
 
 
 def ocr_image(image: Image.Image, config: OcrConfig, *, timeout_s: float | None = None) -> tuple[str, float]:
@@ -196,17 +250,20 @@ class _Frame:
     cleaned: imaging.CleanedImage
     rotated: int
     size: tuple[int, int]
+    dpi: float  # the page's resolution, given or judged from its size (`imaging.effective_dpi`)
 
 
 @dataclass(frozen=True)
 class _Attempt:
     reading: _Reading
     frame: _Frame
+    binary: bool = False  # read binarised (median + Otsu) rather than grey
 
 
 def _frame(image: Image.Image, dpi: float | None, rotated: int, config: OcrConfig) -> _Frame:
     upright = imaging.turn(image, rotated)
-    return _Frame(imaging.clean_page(upright, dpi, min_dpi=config.min_dpi), rotated, upright.size)
+    cleaned = imaging.clean_page(upright, dpi, min_dpi=config.min_dpi)
+    return _Frame(cleaned, rotated, upright.size, imaging.effective_dpi(upright, dpi))
 
 
 def _read(frame: _Frame, binary: bool, config: OcrConfig, deadline: float) -> _Attempt:
@@ -214,10 +271,44 @@ def _read(frame: _Frame, binary: bool, config: OcrConfig, deadline: float) -> _A
     (upscaled grain survives the median filter: 45–100% CER and up to a minute of Tesseract)."""
     cleaned = frame.cleaned
     if binary:
-        reading = _recognize(imaging.binarize(cleaned.unscaled, noise=cleaned.noise), 1.0, config, deadline)
+        image, scale = imaging.binarize(cleaned.unscaled, noise=cleaned.noise), 1.0
     else:
-        reading = _recognize(cleaned.image, cleaned.scale, config, deadline)
-    return _Attempt(reading, frame)
+        image, scale = cleaned.image, cleaned.scale
+    if cleaned.grid is None:
+        return _Attempt(_recognize(image, scale, config, deadline), frame, binary)
+    return _Attempt(_read_with_table(image, scale, cleaned.grid, frame, config, deadline), frame, binary)
+
+
+def _read_with_table(image: Image.Image, scale: float, grid: marks.Grid, frame: _Frame, config: OcrConfig,
+                     deadline: float) -> _Reading:
+    """A page holding a ruled table: the page read without the table (blanked), the table read
+    on its own (`pipeline.ocr_tables`) and put in its place; about one page's reading in all."""
+    def read(part: Image.Image, part_scale: float, psm: int, origin: tuple[float, float]) -> tuple[Line, ...]:
+        return _recognize(part, part_scale, config, deadline, psm=psm, origin=origin).lines
+
+    blanked = image.copy()
+    blanked.paste(255, tuple(round(v * scale) for v in grid.box))
+    page = _recognize(blanked, scale, config, deadline)
+    block = max((line.block for line in page.lines), default=0) + 1
+    table = ocr_tables.read_table(image, scale, grid, frame.dpi, read, block)
+    return _Reading.of(ocr_tables.merge(page.lines, table, grid.box))
+
+
+def _reread_signer(attempt: _Attempt, config: OcrConfig, deadline: float) -> _Reading:
+    """The reading with its signer column read again on its own (`pipeline.ocr_signer`): a few
+    tenths of a second on a page with a signer block, nothing on others. Kept as it was when the
+    page's time runs out meanwhile."""
+    cleaned = attempt.frame.cleaned
+
+    def read(image: Image.Image, scale: float, psm: int, origin: tuple[float, float]) -> tuple[Line, ...]:
+        return _recognize(image, scale, config, deadline, psm=psm, origin=origin).lines
+
+    try:
+        lines = ocr_signer.reread(attempt.reading.lines, cleaned, attempt.binary, attempt.frame.size,
+                                  attempt.frame.dpi, read)
+    except OcrTimeout:
+        return attempt.reading
+    return attempt.reading if lines is None else _Reading.of(lines)
 
 
 def _attempts(image: Image.Image, dpi: float | None, config: OcrConfig, deadline: float) -> Iterator[_Attempt]:
@@ -226,8 +317,8 @@ def _attempts(image: Image.Image, dpi: float | None, config: OcrConfig, deadline
     Grainy pages are only ever read binarised: as grey they read worse or not at all, and
     Tesseract can chew on their grain for a minute. Other pages are read as grey first and
     binarised as the last resort. OSD runs only when the first reading is poor or sideways; a
-    turn it is sure of is read next, and the unturned page binarised comes last, in case OSD was
-    wrong. A blank page is not read at all: Tesseract chews on bare grain for seconds to find nothing.
+    turn it is sure of is read next — when it is sure of none, the half turn — and the unturned
+    page binarised comes last, in case OSD was wrong. A blank page is not read at all: Tesseract chews on bare grain for seconds to find nothing.
     """
     upright = _frame(image, dpi, 0, config)
     if upright.cleaned.blank:
@@ -241,6 +332,10 @@ def _attempts(image: Image.Image, dpi: float | None, config: OcrConfig, deadline
         yield _read(turned, grainy, config, deadline)
         if not grainy:
             yield _read(turned, True, config, deadline)
+    else:
+        # OSD declines pages with little text (a last page holding only the signer block), and
+        # those are the ones turned upside down in a stack: read the half turn before giving up.
+        yield _read(_frame(image, dpi, 180, config), grainy, config, deadline)
     if not grainy:
         yield _read(upright, True, config, deadline)
 
@@ -270,7 +365,7 @@ def recognize_page(image: Image.Image, *, number: int, dpi: float | None, config
         if not tried:
             raise
     best = max(tried, key=lambda attempt: attempt.reading.rank)
-    reading, frame = best.reading, best.frame
+    reading, frame = _reread_signer(best, config, deadline), best.frame
     return Page(
         number=number,
         text=reading.text,

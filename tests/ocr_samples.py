@@ -7,9 +7,10 @@ Liberation 1.07 lacks most Vietnamese letters (ơ, ư, ạ, ế … draw as empt
 optional red seal and blue signature over the signer's name. Degradations (skew, upside-down,
 lower resolution, a noisy low-contrast photocopy) are seeded: every run draws the same pixels.
 
-`Sample.text` is the ground truth in row-major order: where two columns stand side by side (the
-header, the recipients beside the signer) their lines interleave, which is how Tesseract reads them
-when the column gap is as narrow as on a real decision (psm 3 and 6 alike).
+`Sample.text` is the ground truth in the order `pipeline.ocr` gives: the header's two columns
+interleave line by line, which is how Tesseract reads them when the column gap is as narrow as on
+a real decision (psm 3 and 6 alike); the signer block reads the recipients, then the signer's
+column (authority, title, name), which `pipeline.ocr` reads again on its own.
 """
 from __future__ import annotations
 
@@ -131,13 +132,14 @@ def decision_page(dpi: int = 300, *, seal: bool = True) -> Sample:
     y0 = y = y + pen.mm(8)
     for text, font in zip(RECIPIENTS, (pen.font("BoldItalic", 12), pen.font("Regular", 11), pen.font("Regular", 11))):
         y, _ = pen.line(text, y, font, left=left, right=middle)
+    body = pen.text()
     y = y0
     for text in SIGNER_BLOCK[:2]:
         y, _ = pen.line(text, y, bold, left=middle + pen.mm(20), right=right, align="center")
     y, name_box = pen.line(SIGNER, y + pen.mm(25), bold, left=middle + pen.mm(20), right=right, align="center")
     if seal:
         image = _sign_and_seal(image, name_box, dpi)
-    return Sample(image, pen.text(), dpi, name_box)
+    return Sample(image, body + "\n" + "\n".join(SIGNER_BLOCK), dpi, name_box)
 
 
 def _sign_and_seal(image: Image.Image, name_box, dpi: int) -> Image.Image:
@@ -212,3 +214,71 @@ def cer(reference: str, hypothesis: str) -> float:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (r != h)))
         previous = current
     return previous[-1] / max(1, len(ref))
+
+
+TABLE_CAPTION = ["DANH SÁCH CÔNG CHỨC ĐƯỢC NÂNG BẬC LƯƠNG", "(Kèm theo Quyết định số 1234/QĐ-UBND ngày 05 tháng 3 năm 2024)"]
+TABLE_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Chức vụ, đơn vị công tác", "Mã ngạch", "Hệ số mới"]
+TABLE_ROWS = [
+    ["1", "Nguyễn Văn An", "12/05/1980", "Chuyên viên Phòng Tổ chức cán bộ Sở Y tế", "01.003", "3,66"],
+    ["2", "Trần Thị Bích Ngọc", "03/07/1985", "Kế toán viên Văn phòng Sở", "06.031", "3,00"],
+    ["3", "Lê Hoàng Phúc", "21/10/1992", "Chuyên viên chính Thanh tra Sở", "01.002", "4,74"],
+    ["4", "Phạm Minh Tuấn", "09/07/1979", "Văn thư viên Văn phòng Sở Y tế tỉnh Đồng Nai", "02.007", "2,67"],
+    ["5", "Đỗ Thu Hà", "15/09/1988", "Chuyên viên Phòng Nghiệp vụ", "01.003", "4,32"],
+    ["6", "Hoàng Đình Hải", "11/07/1972", "Phó Chánh Văn phòng Sở", "01.003", "4,98"],
+]
+_TABLE_WIDTHS_MM = [12, 42, 29, 55, 20, 20]  # 178 mm: the text width of an A4 page
+
+
+def table_page(dpi: int = 300) -> Sample:
+    """An attached list ("DANH SÁCH … kèm theo") as a ruled table, cells wrapping onto two lines
+    in the post column beside one-line cells: the layout Tesseract reads poorly with its rules.
+    `Sample.text` holds the caption and then one line per row, cells in column order;
+    `signer_box` is the table's box (pixels)."""
+    size = tuple(round(side * dpi) for side in A4_INCHES)
+    image = Image.new("RGB", size, PAPER)
+    draw = ImageDraw.Draw(image)
+    pen = _Pen(draw, dpi)
+    bold, regular = pen.font("Bold", 13), pen.font("Regular", 12)
+    left, right = pen.mm(16), size[0] - pen.mm(16)
+    y = pen.mm(20)
+    for text, font in zip(TABLE_CAPTION, (bold, pen.font("Italic", 12))):
+        y, _ = pen.line(text, y, font, left=left, right=right, align="center")
+    y += pen.mm(6)
+    xs = [left]
+    for width in _TABLE_WIDTHS_MM:
+        xs.append(xs[-1] + pen.mm(width))
+    top, lines = y, [" ".join(TABLE_HEADER)]
+    for cells, font in [(TABLE_HEADER, bold)] + [(row, regular) for row in TABLE_ROWS]:
+        height = _table_row(draw, pen, cells, font, xs, y)
+        draw.line((xs[0], y, xs[-1], y), fill=(0, 0, 0), width=max(2, dpi // 100))
+        y += height
+        if cells is not TABLE_HEADER:
+            lines.append(" ".join(cells))
+    draw.line((xs[0], y, xs[-1], y), fill=(0, 0, 0), width=max(2, dpi // 100))
+    for x in xs:
+        draw.line((x, top, x, y), fill=(0, 0, 0), width=max(2, dpi // 100))
+    text = "\n".join(TABLE_CAPTION + lines)
+    return Sample(image, text, dpi, (xs[0], top, xs[-1], y))
+
+
+def _table_row(draw: ImageDraw.ImageDraw, pen: _Pen, cells, font, xs, y) -> int:
+    """Draw one row's cells (wrapped to their column, centred vertically); returns its height."""
+    pad = pen.mm(1.5)
+    wrapped = [_wrap(cell, font, xs[i + 1] - xs[i] - 2 * pad) for i, cell in enumerate(cells)]
+    step = round(font.size * 1.3)
+    height = max(len(w) for w in wrapped) * step + 2 * pad
+    for i, parts in enumerate(wrapped):
+        first = y + (height - len(parts) * step) // 2
+        for k, part in enumerate(parts):
+            draw.text((xs[i] + pad, first + k * step), part, font=font, fill=(0, 0, 0))
+    return height
+
+
+def _wrap(text: str, font, width: float) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines

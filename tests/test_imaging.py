@@ -147,3 +147,29 @@ def test_clean_page_composes_the_default_path(page200):
     assert low.scale == 2 and "upscaled ×2" in low.notes
     assert low.image.size == tuple(2 * v for v in low.unscaled.size)
     assert cleaned.unscaled is cleaned.image
+
+
+def test_suppress_colour_ink_fades_the_seal_and_the_pen_and_keeps_black_text():
+    colours = [(0, 0, 0), (215, 40, 45), (28, 48, 150), (60, 10, 12), (5, 4, 7), (22, 5, 24)]
+    image = Image.new("RGB", (120 * len(colours), 120), (250, 249, 245))
+    for i, colour in enumerate(colours):
+        image.paste(colour, (120 * i + 30, 30, 120 * i + 90, 90))
+    out = np.asarray(imaging.suppress_colour_ink(image)).astype(int)
+    paper = out[5, 5]
+    black, red, pen, under_seal, jpeg_black, pen_over_seal = (out[60, 120 * i + 60] for i in range(6))
+    assert np.abs(red - paper).max() <= 3 and np.abs(pen - paper).max() <= 3  # seal and signature gone
+    assert black.max() == 0 and under_seal.max() < 90  # text, also under the seal, stays dark
+    assert jpeg_black.max() < 20  # near-black with a tint of JPEG colour is still text
+    assert pen_over_seal.max() < 60  # where pen crosses seal the inks are too dark to tell from text
+
+
+def test_clean_page_fades_the_signature_and_removes_table_rules(page200):
+    cleaned = imaging.clean_page(page200.image, 200)
+    x0, y0, x1, y1 = (round(v) for v in page200.signer_box)
+    scribble = (slice(y0 - 90, y0 - 10), slice(x0, x1))  # the signature, above the name
+    before = (np.asarray(imaging.clean_page(page200.image, 200, suppress_seal=False).image)[scribble] < 128).mean()
+    after = (np.asarray(cleaned.image)[scribble] < 128).mean()
+    assert after < 0.1 * before and cleaned.grid is None  # where pen crosses seal, a few dark dots stay
+    table = ocr_samples.table_page(200)
+    ruled = imaging.clean_page(table.image, 200)
+    assert ruled.grid is not None and "table rules removed" in ruled.notes

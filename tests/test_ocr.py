@@ -162,3 +162,40 @@ def test_recognize_pages_keeps_the_order(page200):
     assert os.environ["OMP_THREAD_LIMIT"] == "1"  # one OpenMP thread per Tesseract process
     assert "Bình" in pages[0].text and "QUYẾT ĐỊNH" in pages[1].text and "Điều 1." in pages[2].text
     assert ocr.recognize_pages([], CONFIG) == []
+
+
+def test_signer_column_is_read_again_where_a_grey_seal_covers_the_name(page300):
+    # Scanned grey, the seal prints as dark as the text over the name's first letters: the
+    # page's own reading loses the name, the second reading of the signer column finds it.
+    grey = page300.image.convert("L")
+    page = ocr.recognize_page(grey, number=1, dpi=300, config=CONFIG)
+    lines = page.text.splitlines()
+    at = lines.index("KT. CHỦ TỊCH")
+    assert lines[at + 1 : at + 3] == ["PHÓ CHỦ TỊCH", SIGNER]  # authority, title, name in order
+    # Boxes in the page's frame; the seal's ink that touches the name may widen a box by ~1 mm.
+    assert _words_in(page, page300.signer_box, slack=15) == SIGNER.split()
+    assert cer(page300.text, page.text) < 0.03
+
+
+def test_ruled_table_is_read_one_row_a_line_cells_in_column_order():
+    table = ocr_samples.table_page(200)
+    page = ocr.recognize_page(table.image, number=1, dpi=200, config=CONFIG)
+    assert cer(table.text, page.text) < 0.01
+    lines = page.text.splitlines()
+    for row in ocr_samples.TABLE_ROWS:
+        assert " ".join(row) in lines
+    # Every word of a row lies in the table, in the band of its row.
+    x0, y0, x1, y1 = table.signer_box
+    first = next(line for line in lines if line.startswith("2 Trần"))
+    words = [w for w in page.words if w.text in first.split() and y0 < w.box.y0 and w.box.y1 < y1]
+    assert all(x0 <= w.box.x0 and w.box.x1 <= x1 for w in words)
+    # Tesseract alone, rules and all, reads none of the rows whole.
+    raw, _ = ocr.ocr_image(imaging.to_gray(table.image), CONFIG)
+    assert not any(" ".join(row) in raw for row in ocr_samples.TABLE_ROWS)
+
+
+@pytest.mark.parametrize(("read", "meant"), [("158/QĐÐ-SNV", "158/QĐ-SNV"), ("QÐ-UBND", "QĐ-UBND"),
+                                             ("ðồng", "đồng"), ("ĐĐBQH", "ĐĐBQH")])
+def test_eth_read_for_d_is_mapped_back(read, meant):
+    # Tesseract's Vietnamese model reads Đ as the look-alike Ð (U+00D0), sometimes both for one glyph.
+    assert ocr.repair_word(read) == meant
