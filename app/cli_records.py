@@ -32,7 +32,7 @@ def open_records(settings: Settings) -> RecordsStore:
 
 
 @contextmanager
-def _records() -> Iterator[tuple[RecordsStore, Actor]]:
+def records_session() -> Iterator[tuple[RecordsStore, Actor]]:
     store = None
     try:
         store = open_records(Settings.from_env())
@@ -91,7 +91,7 @@ def _print_file(f: dict[str, Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="In hồ sơ dạng JSON (mỗi người một dòng).")
 def person(query: str, as_json: bool) -> None:
     """Xem hồ sơ: QUERY là họ tên, số định danh 12 chữ số hoặc #mã hồ sơ."""
-    with _records() as (store, actor):
+    with records_session() as (store, actor):
         found = store.find_people(query, actor)
         if not found:
             click.echo(f"Không tìm thấy hồ sơ nào khớp '{query}'.", err=True)
@@ -112,7 +112,7 @@ def review() -> None:
 @click.option("--status", default="open", type=click.Choice(["open", "approved", "rejected", "closed"]))
 def review_list(as_json: bool, status: str) -> None:
     """Liệt kê các mục chờ duyệt."""
-    with _records() as (store, actor):
+    with records_session() as (store, actor):
         items = store.review_items(actor, status)
         for item in items:
             if as_json:
@@ -131,7 +131,7 @@ def review_list(as_json: bool, status: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def review_approve(item_id: int, person_id: int | None, as_json: bool) -> None:
     """Duyệt một mục: cập nhật vào hồ sơ (hoặc chuyển cấp trên duyệt chuyển hồ sơ)."""
-    with _records() as (store, actor):
+    with records_session() as (store, actor):
         result = store.approve(item_id, actor, person_id)
         _echo_json(result.to_dict()) if as_json else click.echo(
             f"Mục {item_id}: {RESULT_VI.get(result.status, result.status)} — {result.person_name} (hồ sơ #{result.person_id})")
@@ -143,7 +143,7 @@ def review_approve(item_id: int, person_id: int | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def review_reject(item_id: int, note: str | None, as_json: bool) -> None:
     """Từ chối một mục: sự kiện không được cập nhật."""
-    with _records() as (store, actor):
+    with records_session() as (store, actor):
         result = store.reject(item_id, actor, note)
         _echo_json(result.to_dict()) if as_json else click.echo(f"Mục {item_id}: đã từ chối.")
 
@@ -161,7 +161,7 @@ def report() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def report_timeliness(unit: str | None, start: dt.datetime | None, end: dt.datetime | None, as_json: bool) -> None:
     """Tỷ lệ văn bản được cập nhật vào hồ sơ đúng hạn, theo đơn vị."""
-    with _records() as (store, actor):
+    with records_session() as (store, actor):
         rep = store.timeliness(actor, unit, _date(start), _date(end))
         if as_json:
             _echo_json(rep.to_dict())
@@ -178,7 +178,7 @@ def report_timeliness(unit: str | None, start: dt.datetime | None, end: dt.datet
 @click.option("--json", "as_json", is_flag=True)
 def report_completeness(unit: str | None, as_json: bool) -> None:
     """Các hồ sơ còn thiếu hoặc chưa nhất quán."""
-    with _records() as (store, actor):
+    with records_session() as (store, actor):
         for name, check in store.incomplete_files(actor, unit):
             if as_json:
                 _echo_json({"name": name, **check.to_dict()})

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import click
 
-from app.cli_records import CLI_USER, RECORDS_EXIT, open_records
-from app.settings import Settings
-from records import RecordsError, department_admin
+from app.cli_records import records_session
 from reports import ReportMeta, semiannual
 
 
@@ -29,19 +27,11 @@ def report_semiannual(year: int, half: int, out: Path, unit: str | None, signer:
     if out.suffix.lower() not in (".docx", ".xlsx"):
         click.echo("✗ --out phải là tệp .docx hoặc .xlsx.", err=True)
         sys.exit(2)
-    store = None
-    try:
-        store = open_records(Settings.from_env())
+    with records_session() as (store, actor):
         meta = ReportMeta(year, half, store.config.clock().date())
         if signer:
             meta = ReportMeta(year, half, meta.date, signer_name=signer)
-        figures = semiannual(store, department_admin(CLI_USER), year, half, out, unit, meta)
-    except RecordsError as exc:
-        click.echo(f"✗ [{exc.code}] {exc.message}", err=True)
-        sys.exit(RECORDS_EXIT.get(exc.code, 3))
-    finally:
-        if store is not None:
-            store.close()
+        figures = semiannual(store, actor, year, half, out, unit, meta)
     t = figures.total
     click.echo(f"Đã ghi {out}: {len(figures.units)} đơn vị, {t.files} hồ sơ, {t.decisions} quyết định.", err=True)
 
