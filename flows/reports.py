@@ -4,10 +4,10 @@ Reporting periods follow Decree 09/2019/NĐ-CP Art. 12: the first half-year runs
 of the previous year to 14 June, the second from 15 June to 14 December — so a run on 15 June or
 15 December reports the period that closed the day before (`closed_period`).
 
-The full semi-annual report (timeliness, completeness, the ministry's forms) is issue 9; it plugs
-in through the `builder` parameter (`module:function(home, start, end) -> dict`). Until then
-`summarize_period` writes a small true summary from the processed ledger: documents read in the
-period, by type, by issuing unit, by kind, and the personnel events they carried.
+The report itself is built by the `builder` parameter (`module:function(home, start, end) -> dict`):
+by default `full_report`, the semi-annual report of `reports` (DOCX laid out per Decree 30/2020 and
+the XLSX tables) over the records in the data folder; `summarize_period` is a lighter summary from
+the processed ledger (documents read by type, issuing unit, kind, and their events).
 """
 from __future__ import annotations
 
@@ -44,6 +44,28 @@ def closed_period(day: dt.date) -> tuple[dt.date, dt.date]:
 def read_on(record: dict[str, Any], tz: ZoneInfo = ZoneInfo(TIMEZONE)) -> dt.date:
     """The local calendar day a ledger record was committed."""
     return dt.datetime.fromisoformat(record["committed_at"]).astimezone(tz).date()
+
+
+def full_report(home: str, start: dt.date, end: dt.date) -> dict[str, Any]:
+    """The semi-annual report of the records in `home` for the period ending `end`: DOCX and XLSX
+    written to `<home>/reports/`, the figures returned as data."""
+    from flows.stores import open_records
+    from records import department_admin
+    from reports import figures_to_dict, half_year, semiannual
+
+    year, half = end.year, (1 if end.month <= 6 else 2)
+    if half_year(year, half) != (start, end):
+        raise ValueError(f"{start}–{end} is not a reporting half-year")
+    folder = Path(home) / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    store = open_records(Path(home))
+    try:
+        files = [folder / f"bao-cao-6-thang-{year}-{half}{suffix}" for suffix in (".docx", ".xlsx")]
+        for out in files:
+            figures = semiannual(store, department_admin("sohoa-flow"), year, half, out)
+    finally:
+        store.close()
+    return dict(figures_to_dict(figures), files=[str(f) for f in files])
 
 
 def summarize_period(home: str, start: dt.date, end: dt.date) -> dict[str, Any]:
@@ -98,7 +120,7 @@ def load_builder(spec: str):
 
 @flow(name="semiannual-report")
 def semiannual_report(home: str, today: str | None = None,
-                      builder: str = "flows.reports:summarize_period") -> dict[str, Any]:
+                      builder: str = "flows.reports:full_report") -> dict[str, Any]:
     """Report the half-year closed before `today` (default: the run's local date)."""
     day = dt.date.fromisoformat(today) if today else dt.datetime.now(ZoneInfo(TIMEZONE)).date()
     start, end = closed_period(day)

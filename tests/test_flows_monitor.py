@@ -152,12 +152,24 @@ def test_semiannual_summary_counts_what_the_ledger_holds(tmp_path):
     # The next report day after today covers today's commits.
     report_day = next(d for d in (now + dt.timedelta(days=i) for i in range(1, 370))
                       if (d.month, d.day) in ((6, 15), (12, 15)))
-    summary = semiannual_report.fn(str(home), today=report_day.isoformat())
+    summary = semiannual_report.fn(str(home), today=report_day.isoformat(),
+                                   builder="flows.reports:summarize_period")
     assert summary["documents"] == 2 and summary["by_type"] == {"Công văn": 2}
     assert summary["by_kind"] == {"docx": 1, "text_pdf": 1}
     assert issuer and summary["by_unit"] == {issuer: 2}
     text = Path(summary["files"][1]).read_text(encoding="utf-8")
     assert "Tổng số văn bản đã đọc: 2" in text and "issue 9" in text
     # Run on the first day of that period, the report covers the period before: nothing read yet.
-    earlier = semiannual_report.fn(str(home), today=closed_period(report_day)[0].isoformat())
+    earlier = semiannual_report.fn(str(home), today=closed_period(report_day)[0].isoformat(),
+                                   builder="flows.reports:summarize_period")
     assert earlier["documents"] == 0
+    # The scheduled default writes the real report (issue 9) from the records in the data folder.
+    report = semiannual_report.fn(str(home), today=report_day.isoformat())
+    docx_path, xlsx_path = (Path(f) for f in report["files"])
+    assert docx_path.suffix == ".docx" and xlsx_path.suffix == ".xlsx"
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(str(docx_path)).paragraphs)
+    assert "BÁO CÁO" in text and "6 tháng" in text
+    assert report["from"] == closed_period(report_day)[0].isoformat()
+    assert report["total"]["decisions"] == 0  # the letters were issued in 2020, outside the period
