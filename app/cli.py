@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
@@ -20,6 +20,7 @@ from app import cli_records, cli_reports, cli_search, cli_web
 from app.labels import EVENT_LABELS, RECORD_STATUS, format_date_vi
 from app.settings import Settings
 from flows.compose import Context, default_stages, process_file
+from flows.runtime import expand_paths
 from flows.stores import open_records, open_search
 from index.model import SearchQuery
 from pipeline.contract import to_json_line
@@ -31,18 +32,6 @@ EXIT_CODES = {
     "PROCESSING-FAILED": 4,
 }
 EXIT_INPUT_FAILED = 1
-
-
-def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given; folders recursed in a stable order (hidden entries skipped)."""
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path)
-                if child.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    yield child
-        else:
-            yield path
 
 
 def run_ingest(files: list[Path], settings: Settings, dry_run: bool, **records_overrides) -> Iterator[Outcome]:

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import select
 
 from records.context import Ctx
-from records.errors import NotFound, NotPermitted
 from records.schema import Assignment, Person
 from records.timeline import Timeline, add_months
 
@@ -66,12 +65,7 @@ def check(ctx: Ctx, person: Person) -> Completeness:
 
 def incomplete_files(ctx: Ctx, unit: str | None) -> list[tuple[str, Completeness]]:
     """Every file in `unit`'s subtree (default: the actor's scope) with at least one problem."""
-    root = unit or ctx.scope_root
-    if ctx.tree.get(root) is None:
-        raise NotFound(f"Không có đơn vị mã {root} trong cây tổ chức.")
-    if not ctx.in_scope(root):
-        raise NotPermitted(f"Đơn vị {root} ngoài phạm vi quản lý của {ctx.actor.unit}.")
-    codes = sorted(ctx.tree.live_subtree(root, ctx.today))
+    codes = ctx.subtree_codes(unit)
     out = []
     for person in ctx.session.scalars(select(Person).where(Person.unit_code.in_(codes)).order_by(Person.id)):
         result = check(ctx, person)

@@ -11,6 +11,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from records.config import Actor, StoreConfig
+from records.errors import NotFound, NotPermitted
 from records.orgtree import OrgTree
 from records.schema import AuditEntry, Event, Person
 
@@ -43,6 +44,16 @@ class Ctx:
             return self.tree.is_root(self.scope_root)
         # Stored codes may name a unit abolished since: its successor is what is managed today.
         return self.tree.contains(self.scope_root, self.tree.live(unit_code, self.today))
+
+    def subtree_codes(self, unit: str | None) -> list[str]:
+        """Every code (abolished ones included) under `unit` — default the actor's scope — after
+        checking that the unit exists and lies within the actor's scope."""
+        root = unit or self.scope_root
+        if self.tree.get(root) is None:
+            raise NotFound(f"Không có đơn vị mã {root} trong cây tổ chức.")
+        if not self.in_scope(root):
+            raise NotPermitted(f"Đơn vị {root} ngoài phạm vi quản lý của {self.actor.unit}.")
+        return sorted(self.tree.live_subtree(root, self.today))
 
     def audit(self, action: str, *, person: Person | None = None, event: Event | None = None,
               sha256: str | None = None, before: dict[str, Any] | None = None,

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from records.context import Ctx
-from records.errors import NotFound, NotPermitted
 from records.schema import Person
 
 
@@ -21,12 +20,7 @@ class HeldFile:
 
 def held_files(ctx: Ctx, unit: str | None) -> list[HeldFile]:
     """Every file held in `unit`'s subtree (default: the actor's scope), by person id."""
-    root = unit or ctx.scope_root
-    if ctx.tree.get(root) is None:
-        raise NotFound(f"Không có đơn vị mã {root} trong cây tổ chức.")
-    if not ctx.in_scope(root):
-        raise NotPermitted(f"Đơn vị {root} ngoài phạm vi quản lý của {ctx.actor.unit}.")
-    codes = sorted(ctx.tree.live_subtree(root, ctx.today))
+    codes = ctx.subtree_codes(unit)
     rows = ctx.session.execute(select(Person.id, Person.unit_code, Person.status)
                                .where(Person.unit_code.in_(codes)).order_by(Person.id))
     return [HeldFile(pid, ctx.tree.live(code, ctx.today), status) for pid, code, status in rows]
