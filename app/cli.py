@@ -106,7 +106,8 @@ def human_line(outcome: Outcome) -> str:
     lines = [f"✓ {outcome.source}: {' · '.join(parts)} ({doc.kind}, {len(doc.pages)} trang{due})"]
     for event in outcome.events[:MAX_EVENTS_SHOWN]:
         when = f", hiệu lực {format_date_vi(event.effective_date)}" if event.effective_date else ""
-        lines.append(f"    – {EVENT_LABELS.get(event.type, event.type)}: {event.person.name}{when}")
+        who = event.person.name if event.person is not None else (event.unit.name if event.unit else "?")
+        lines.append(f"    – {EVENT_LABELS.get(event.type, event.type)}: {who}{when}")
     if len(outcome.events) > MAX_EVENTS_SHOWN:
         lines.append(f"    … và {len(outcome.events) - MAX_EVENTS_SHOWN} người khác")
     if outcome.records is not None:

@@ -19,6 +19,15 @@ EVENT_LABELS = {
     "nâng bậc lương trước thời hạn", "seniority_allowance": "phụ cấp thâm niên vượt khung",
     "recruitment": "tuyển dụng", "retirement": "nghỉ hưu", "resignation": "thôi việc",
     "discipline": "kỷ luật", "award": "khen thưởng",
+    # the other registers (pipeline/data/event_families.toml)
+    "unit_founding": "thành lập đơn vị", "unit_merger": "hợp nhất, sáp nhập đơn vị",
+    "unit_split": "chia, tách đơn vị", "unit_rename": "đổi tên đơn vị", "unit_dissolution": "giải thể đơn vị",
+    "unit_reclassification": "xếp hạng, chuyển đổi loại hình đơn vị",
+    "unit_regulation": "ban hành quy chế, chức năng nhiệm vụ",
+    "local_election": "bầu", "local_confirmation": "phê chuẩn, xác nhận kết quả bầu",
+    "local_relief": "miễn nhiệm, cho thôi làm đại biểu", "local_removal": "bãi nhiệm",
+    "collective_award": "khen thưởng tập thể", "emulation_registration": "đăng ký thi đua",
+    "training_class": "mở lớp đào tạo, bồi dưỡng", "training_assignment": "cử đi đào tạo, bồi dưỡng",
 }
 
 RECORD_STATUS = {"applied": "đã cập nhật", "needs_review": "chờ duyệt", "pending_transfer": "chờ cấp trên",

@@ -85,8 +85,9 @@ class IndexedDocument:
             raise ValueError(f"cannot index a failed outcome: {outcome.source} ({outcome.error_code})")
         st = outcome.structure
         events = outcome.events
-        names = [e.person.name for e in events] + [st.signer_name if st else None]
+        names = [e.person.name for e in events if e.person is not None] + [st.signer_name if st else None]
         units = [post.unit for e in events for post in (e.from_post, e.to_post) if post is not None]
+        units += [e.unit.name for e in events if e.unit is not None]
         return cls(
             sha256=outcome.document.source.sha256,
             number=st.number if st else None,

@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from pipeline.model import Event, Finding, Outcome, Post
+from pipeline.model import Course, Event, Finding, Outcome, Post, UnitRef
 
 SCHEMA_FILE = "document.schema.json"
 
@@ -26,6 +26,37 @@ def _post(post: Post | None) -> dict[str, Any] | None:
     return {"unit": post.unit, "position": post.position}
 
 
+def _unit(unit: UnitRef | None) -> dict[str, Any] | None:
+    if unit is None:
+        return None
+    return {"name": unit.name, "parent": unit.parent, "kind": unit.kind,
+            "new_name": unit.new_name, "related": list(unit.related)}
+
+
+def _course(course: Course | None) -> dict[str, Any] | None:
+    if course is None:
+        return None
+    return {"name": course.name, "organiser": course.organiser, "place": course.place,
+            "start_date": _iso(course.start_date), "end_date": _iso(course.end_date)}
+
+
+def _register_fields(event: Event) -> dict[str, Any]:
+    """The keys the register families add (docs/registers.md); absent for personnel events,
+    so the personnel shape of CONTRACT.md is unchanged."""
+    extra: dict[str, Any] = {}
+    if event.unit is not None:
+        extra["unit"] = _unit(event.unit)
+    if event.course is not None:
+        extra["course"] = _course(event.course)
+    if event.year is not None:
+        extra["year"] = event.year
+    if event.staff_group is not None:
+        extra["staff_group"] = event.staff_group
+    if event.detail is not None:
+        extra["detail"] = event.detail
+    return extra
+
+
 def event_to_dict(event: Event) -> dict[str, Any]:
     salary = None
     if event.salary is not None:
@@ -36,12 +67,14 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         }
     return {
         "type": event.type,
-        "person": {"name": event.person.name, "birth_date": _iso(event.person.birth_date)},
+        "person": None if event.person is None else {
+            "name": event.person.name, "birth_date": _iso(event.person.birth_date)},
         "from": _post(event.from_post),
         "to": _post(event.to_post),
         "salary": salary,
         "effective_date": _iso(event.effective_date),
         "confidence": round(event.confidence, 3),
+        **_register_fields(event),
     }
 
 

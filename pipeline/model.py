@@ -190,6 +190,28 @@ class Salary:
 
 
 @dataclass(frozen=True)
+class UnitRef:
+    """The unit a register event is about: a restructuring, a collective award, an emulation pledge."""
+
+    name: str  # as the decision writes it, NFC
+    parent: str | None = None  # the body it belongs to, as written ("Sở Y tế")
+    kind: str | None = None  # as written: "đơn vị sự nghiệp công lập", "phòng chuyên môn", …
+    new_name: str | None = None  # unit_rename: the name it takes
+    related: tuple[str, ...] = ()  # unit_merger: the units merged into it; unit_split: the units it becomes
+
+
+@dataclass(frozen=True)
+class Course:
+    """A training or refresher class (lớp đào tạo, bồi dưỡng) announced or attended."""
+
+    name: str
+    organiser: str | None = None
+    place: str | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class Evidence:
     """Where one extracted value was read, and how sure the reading is (R1.2: page and words)."""
 
@@ -204,8 +226,10 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Event:
+    """One change decided for one person, or for one unit (register families, see pipeline.families)."""
+
     type: str
-    person: Person
+    person: Person | None  # None only for unit-level types (unit_*, collective awards, classes)
     from_post: Post | None = None
     to_post: Post | None = None
     salary: Salary | None = None
@@ -219,6 +243,10 @@ class Event:
     detail: str | None = None  # the discipline form or the award, as written ("khiển trách")
     applicable: bool = True  # False: recognised but never applied (social insurance, assets: R1.4)
     evidence: tuple[Evidence, ...] = ()  # one entry per field read
+    unit: UnitRef | None = None  # organisation events, collective awards, emulation registrations
+    course: Course | None = None  # training classes and the trainees sent to them
+    year: int | None = None  # the emulation year of an award or registration
+    staff_group: str | None = None  # commune officials: commune_cadre | commune_part_time | commune_civil_servant
 
 
 @dataclass(frozen=True)

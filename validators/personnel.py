@@ -200,6 +200,8 @@ def check_events(events: Iterable[Event], issued: dt.date | None = None,
     """Every personnel rule for a decision's events; `history_of(person)` looks up earlier events."""
     findings: list[Finding] = []
     for event in events:
+        if event.person is None:  # a unit's event (restructuring, collective award): no personnel rule
+            continue
         history = history_of(event.person) if history_of is not None else ()
         findings += check_event(event, issued, history)
     return tuple(findings)
