@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from app import cli_records, cli_reports, cli_search, cli_web
+from app import cli_records, cli_registers, cli_reports, cli_search, cli_web
 from app.labels import EVENT_LABELS, RECORD_STATUS, format_date_vi
 from app.settings import Settings
 from flows.compose import Context, default_stages, process_file
@@ -193,6 +193,7 @@ def main() -> None:
 cli_search.register(cli)
 cli_records.register(cli)
 cli_reports.register(cli)
+cli_registers.register(cli)
 cli_web.register(cli)
 
 

@@ -109,7 +109,7 @@ def review() -> None:
 
 @review.command("list")
 @click.option("--json", "as_json", is_flag=True)
-@click.option("--status", default="open", type=click.Choice(["open", "approved", "rejected", "closed"]))
+@click.option("--status", default="open", type=click.Choice(["open", "approved", "corrected", "rejected", "closed"]))
 def review_list(as_json: bool, status: str) -> None:
     """Liệt kê các mục chờ duyệt."""
     with records_session() as (store, actor):

@@ -131,13 +131,15 @@ def _warn_if_stale(backend: SearchBackend) -> None:
 @click.option("--to", "date_to", callback=_date, metavar="DATE", help="Ban hành đến ngày (YYYY-MM-DD).")
 @click.option("--unit", help="Mã đơn vị của người tra cứu: chỉ tìm trong đơn vị đó và các đơn vị trực thuộc.")
 @click.option("--event", "event_type", help="Loại biến động, ví dụ appointment.")
+@click.option("--family", type=click.Choice(["personnel", "organisation", "local_government", "awards", "training"]),
+              help="Sổ theo dõi: personnel, organisation, local_government, awards, training.")
 @click.option("--year", type=int, help="Năm ban hành.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="Số kết quả tối đa.")
-def search(text: str, as_json: bool, doc_type, issuer, date_from, date_to, unit, event_type, year,
+def search(text: str, as_json: bool, doc_type, issuer, date_from, date_to, unit, event_type, family, year,
            limit: int) -> None:
     """Tìm văn bản (gõ có dấu hoặc không dấu; "cụm từ" trong ngoặc kép; số như 3647/SNV-VP)."""
     query = SearchQuery(text=text, doc_type=doc_type, issuer=issuer, date_from=date_from, date_to=date_to,
-                        event_type=event_type, year=year, scope=unit, limit=limit)
+                        event_type=event_type, family=family, year=year, scope=unit, limit=limit)
     try:
         backend = open_settings_backend(Settings.from_env())
         try:

@@ -1,5 +1,7 @@
 """Load test of the web app: 20 concurrent users logging in, uploading and searching against a local
 server for a minute, measured with locust (a real load tool), while OCR runs in the background.
+The server runs over plain http, so the session cookie's Secure flag is switched off
+(SOHOA_COOKIE_SECURE=0); every other cap (request size, files per request, upload quota) is on.
 
     .venv/bin/python bench/web_load.py [--users 20] [--seconds 60] [--workers 2]
 
@@ -59,6 +61,11 @@ if os.environ.get("SOHOA_LOAD_LOCUST"):  # imported by locust: define the simula
                 self.client.get(f"/documents/{random.choice(self.docs)}", name="GET /documents/… (page)")
 
         @task(1)
+        def dashboard(self) -> None:
+            self.client.get("/dashboard", name="GET /dashboard (page)")
+            self.client.get("/api/uploads", name="GET /api/uploads")
+
+        @task(1)
         def upload(self) -> None:
             sample = random.choices(SAMPLES, weights=(4, 3, 2, 1))[0]
             r = self.client.post("/api/uploads", files=[("files", (sample.name, sample.read_bytes()))],
@@ -100,7 +107,7 @@ if os.environ.get("SOHOA_LOAD_LOCUST"):  # imported by locust: define the simula
 
 
 def _server(home: Path, port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_WORKERS": str(workers)}
+    env = {**os.environ, "SOHOA_HOME": str(home), "SOHOA_WORKERS": str(workers), "SOHOA_COOKIE_SECURE": "0"}
     code = ("import uvicorn; from app.settings import Settings; from app.web import create_app; "
             f"uvicorn.run(create_app(Settings.from_env()), host='127.0.0.1', port={port}, log_level='warning')")
     return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env)
@@ -110,7 +117,7 @@ def _accounts(home: Path, users: int) -> None:
     from app.settings import Settings
     from app.web import create_app
 
-    app = create_app(Settings.from_env({"SOHOA_HOME": str(home)}))
+    app = create_app(Settings.from_env({"SOHOA_HOME": str(home), "SOHOA_COOKIE_SECURE": "0"}))
     for i in range(users):
         app.state.web.accounts.add(f"u{i:02d}", "DN.SYT" if i % 2 == 0 else "DN.STC", "officer", PASSWORD)
     app.state.web.uploads.close()

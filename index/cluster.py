@@ -132,6 +132,19 @@ class ClusterBackend:
             found = self._client.indices.get_mapping(index=self.alias)
         versions = {m["mappings"].get("_meta", {}).get("sohoa_schema_version") for m in found.values()}
         self.needs_rebuild = versions != {cq.schema_version()}
+        if self.needs_rebuild:
+            self._add_new_fields()
+
+    def _add_new_fields(self) -> None:
+        """Add the fields a newer schema has to an older index (adding fields is allowed), so new
+        documents can be written before `sohoa index rebuild` fills them in for the old ones. The
+        `_meta` version stays old: the rebuild is still due."""
+        properties = cq.mapping()["mappings"]["properties"]
+        try:
+            with self._guard("bổ sung cấu trúc chỉ mục"):
+                self._client.indices.put_mapping(index=self.alias, body={"properties": properties})
+        except SearchUnavailable:
+            pass  # a field whose type changed: only the rebuild helps; writes may fail until then
 
     def _new_name(self) -> str:
         return f"{self.alias}-{time.time_ns() // 1_000_000}"

@@ -19,7 +19,7 @@ from index.query import (EXACT_BONUS, HIGHLIGHT_POST, HIGHLIGHT_PRE, NUMBER_BOOS
                          SEARCH_FIELDS, Clause, filter_key, number_key, parse, tidy_highlight)
 
 FACET_FIELDS = {"doc_type": "doc_type", "issuer": "issuer", "year": "year",
-                "event_types": "event_types", "units": "units"}
+                "event_types": "event_types", "units": "units", "family": "families"}
 HIGHLIGHT_FIELD = "text.folded"
 HIT_FIELDS = ["sha256", "number", "doc_type", "issued_date", "subject"]
 
@@ -57,6 +57,7 @@ def to_source(doc: IndexedDocument) -> dict:
         "units": list(doc.units),
         "units_key": [filter_key(u) for u in doc.units],
         "unit_path": list(doc.unit_path),
+        "families": list(doc.families),
     }
 
 
@@ -85,6 +86,8 @@ def filters(q: SearchQuery) -> list[dict]:
         found.append({"match_phrase": {"issuer.folded": q.issuer}})
     if q.event_type:
         found.append({"term": {"event_types": q.event_type.strip()}})
+    if q.family:
+        found.append({"term": {"families": q.family.strip()}})
     if q.unit:
         found.append({"term": {"units_key": filter_key(q.unit)}})
     if q.year is not None:

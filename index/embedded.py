@@ -33,11 +33,11 @@ from index.model import Hit, IndexedDocument, SearchQuery, SearchResult, sorted_
 from index.query import (EXACT_BONUS, HIGHLIGHT_POST, HIGHLIGHT_PRE, NUMBER_BOOST, SNIPPET_CHARS,
                          SEARCH_FIELDS, Clause, filter_key, number_key, parse, tidy_highlight)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the `families` facet (issue 10)
 EXACT, FOLDED = "vi_exact", "vi_folded"
 _VERSION_FILE = "sohoa-index.json"
 _FACET_FIELDS = {"doc_type": "doc_type", "issuer": "issuer", "year": "year",
-                 "event_types": "event_types", "units": "units"}
+                 "event_types": "event_types", "units": "units", "family": "families"}
 _LOCK_WAIT_S = 10.0
 _SMALL_HEAP, _BULK_HEAP = 32_000_000, 256_000_000
 Occur = tantivy.Occur
@@ -65,7 +65,7 @@ def build_schema() -> tantivy.Schema:
         sb.add_text_field(name, stored=True, tokenizer_name="raw")
     for name in ("number_key", "doc_type_key", "units_key", "unit_path"):
         sb.add_text_field(name, stored=False, tokenizer_name="raw")
-    for name in ("doc_type", "issuer", "event_types", "units"):
+    for name in ("doc_type", "issuer", "event_types", "units", "families"):
         sb.add_text_field(name, stored=True, fast=True, tokenizer_name="raw")
     sb.add_date_field("issued_date", stored=True, indexed=True, fast=True)
     sb.add_integer_field("year", stored=True, indexed=True, fast=True)
@@ -80,7 +80,7 @@ def build_schema() -> tantivy.Schema:
 def to_fields(doc: IndexedDocument) -> dict:
     """The tantivy document of an IndexedDocument (absent values left out)."""
     fields: dict = {"sha256": doc.sha256, "unit_path": list(doc.unit_path),
-                    "event_types": list(doc.event_types), "units": list(doc.units),
+                    "event_types": list(doc.event_types), "units": list(doc.units), "families": list(doc.families),
                     "units_key": [filter_key(u) for u in doc.units]}
     if doc.number:
         fields.update(number=doc.number, number_key=number_key(doc.number))
@@ -273,6 +273,8 @@ class TantivyBackend:
             found.append(self._match("issuer_f", self._analyzers[FOLDED].analyze(q.issuer)))
         if q.event_type:
             found.append(self._term("event_types", q.event_type.strip()))
+        if q.family:
+            found.append(self._term("families", q.family.strip()))
         if q.unit:
             found.append(self._term("units_key", filter_key(q.unit)))
         if q.year is not None:

@@ -1,7 +1,9 @@
 """What the search index holds and answers, independent of the engine behind it.
 
 - `IndexedDocument`: the searchable view of one read document (`from_outcome`), keyed by sha256,
-  with the unit scope (`unit_path`: the ids of its unit and all its ancestors) given by the caller.
+  with the unit scope (`unit_path`: the ids of its unit and all its ancestors) given by the caller,
+  and the registers its events belong to (`families`: personnel, organisation, local_government,
+  awards, training — pipeline.families).
 - `SearchQuery`: the words typed (quotes make a phrase), filters, the reader's scope, paging and
   the facets wanted.
 - `SearchResult`: hits best first (the fields of `sohoa search --json`, CONTRACT.md), the total and
@@ -16,10 +18,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 
-from pipeline.model import Outcome
+from pipeline.families import family_of
+from pipeline.model import Event, Outcome
 from pipeline.vietnamese import canonical
 
-FACETS = ("doc_type", "issuer", "year", "event_types", "units")
+FACETS = ("doc_type", "issuer", "year", "event_types", "units", "family")
 
 
 def _clean(value: str | None) -> str | None:
@@ -52,8 +55,9 @@ class IndexedDocument:
     text: str = ""
     person_names: tuple[str, ...] = ()
     event_types: tuple[str, ...] = ()
-    units: tuple[str, ...] = ()  # unit names the document is about (events' from/to units)
+    units: tuple[str, ...] = ()  # unit names the document is about (events' from/to units, units' events)
     unit_path: tuple[str, ...] = ()  # ids: the owning unit and every ancestor, up to the root
+    families: tuple[str, ...] = ()  # the registers of its events ("personnel", "organisation", …)
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -62,7 +66,7 @@ class IndexedDocument:
                 continue
             if f.name == "text":
                 object.__setattr__(self, "text", canonical_text(value))
-            elif f.name == "unit_path":
+            elif f.name in ("unit_path", "families"):  # ids and keys: kept as given, once each
                 object.__setattr__(self, f.name, tuple(dict.fromkeys(str(v) for v in value)))
             elif isinstance(value, tuple):
                 object.__setattr__(self, f.name, _unique(value))
@@ -86,8 +90,7 @@ class IndexedDocument:
         st = outcome.structure
         events = outcome.events
         names = [e.person.name for e in events if e.person is not None] + [st.signer_name if st else None]
-        units = [post.unit for e in events for post in (e.from_post, e.to_post) if post is not None]
-        units += [e.unit.name for e in events if e.unit is not None]
+        units = [name for e in events for name in _units_of(e)]
         return cls(
             sha256=outcome.document.source.sha256,
             number=st.number if st else None,
@@ -101,10 +104,33 @@ class IndexedDocument:
             event_types=tuple(e.type for e in events),
             units=tuple(u for u in units if u),
             unit_path=tuple(unit_path),
+            families=families_of(e.type for e in events),
         )
 
     def with_unit_path(self, unit_path: Iterable[str]) -> "IndexedDocument":
         return replace(self, unit_path=tuple(unit_path))
+
+
+def _units_of(event: Event) -> list[str | None]:
+    """The unit names an event is about: its posts' units; a unit's event names the unit, the name
+    it takes, the units merged or split; a class names its organiser."""
+    out = [post.unit for post in (event.from_post, event.to_post) if post is not None]
+    if event.unit is not None:
+        out += [event.unit.name, event.unit.new_name, *event.unit.related]
+    if event.course is not None:
+        out.append(event.course.organiser)
+    return out
+
+
+def families_of(event_types: Iterable[str]) -> tuple[str, ...]:
+    """The registers these event types belong to, each once (types no family lists are left out)."""
+    out: dict[str, None] = {}
+    for event_type in event_types:
+        try:
+            out.setdefault(family_of(event_type), None)
+        except KeyError:
+            continue
+    return tuple(out)
 
 
 _WORDS: dict[str, str] = {}  # written word → canonical word; administrative prose reuses few words
@@ -145,6 +171,7 @@ class SearchQuery:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     event_type: str | None = None
+    family: str | None = None  # one register: personnel, organisation, local_government, awards, training
     unit: str | None = None
     year: int | None = None
     scope: str | None = None

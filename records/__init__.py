@@ -5,7 +5,9 @@ Public API (everything else is internal):
     open_store(url, config=None) -> RecordsStore     default_url(home) -> "sqlite:///…/records.db"
     RecordsStore.apply(outcome, actor) -> RecordsUpdate, .apply_many(outcomes, actor, batch=50),
         .approve/.reject, .review_items, .incomplete_files,
-        .find_people, .person_file, .completeness, .timeliness, .document_deadline, .audit_trail
+        .find_people, .person_file, .completeness, .timeliness, .document_deadline, .audit_trail,
+        .register(name, actor, unit, year) (the other registers: units | local | awards | training),
+        .set_unit_contact(code, actor, address=…, phone=…, email=…)
     Actor(user, unit, role), department_admin(user), StoreConfig, RecordsUpdate, EventResult
 """
 from records.config import Actor, DeadlinePolicy, StoreConfig, deadline_policies, department_admin

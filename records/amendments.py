@@ -139,9 +139,15 @@ def _supersede(ctx: Ctx, newer: Document, older: Document) -> list[int]:
 
 
 def supersede_event(ctx: Ctx, victim: Event, by_event: int | None, by_sha256: str) -> None:
-    """Mark one event superseded; if it was applied, its rows leave the person's file."""
+    """Mark one event superseded; if it was applied, its rows leave the person's file and the
+    unit registers (records.registers.forget: seats, heads, a unit's awards and classes, the tree)."""
     before: dict[str, Any] = {"status": victim.status}
     person = ctx.session.get(Person, victim.person_id) if victim.person_id is not None else None
+    if victim.status == "applied":
+        from records import registers  # imported here: registers builds on records.apply, which imports this
+        undone = registers.forget(ctx, victim)
+        if undone:
+            before["registers"] = undone
     if victim.status == "applied" and person is not None:
         timeline = Timeline(ctx.session, person)
         before["rows"] = remove_effects(ctx.session, timeline, victim.id)

@@ -21,11 +21,11 @@ from pipeline.contract import finding_to_dict
 from pipeline.model import Event, Outcome
 from pipeline.vietnamese import canonical
 from records import amendments
-from records.codec import document_identity, event_to_json, fingerprint, name_key, number_key
+from records.codec import document_identity, event_to_json, fingerprint, name_key, number_key, subject_name
 from records.context import Ctx
 from records.errors import InvalidRequest
 from records.matching import Match, match_person, valid_personal_id
-from records.policy import ASSIGNING, MOVES, PARALLEL, Hold, hold, review_hold
+from records.policy import ASSIGNING, LOCAL, MOVES, PARALLEL, UNIT_LEVEL, Hold, applicable, hold, review_hold
 from records.results import EventResult, RecordsUpdate
 from records.schema import Document, Event as EventRow, Person, ReviewItem
 from records.timeline import Timeline, row_dict, write_effects
@@ -46,7 +46,7 @@ class Settled:
 
     def result(self, index: int, event: Event, status: str | None = None) -> EventResult:
         row = self.row
-        return EventResult(index, event.type, event.person.name, status or row.status, row.reason,
+        return EventResult(index, event.type, subject_name(event), status or row.status, row.reason,
                            self.message, row.person_id, row.id, self.item.id if self.item else None)
 
 
@@ -54,7 +54,7 @@ def apply_outcome(ctx: Ctx, outcome: Outcome) -> RecordsUpdate:
     st = outcome.structure
     if not outcome.ok or st is None or not outcome.sha256:
         return RecordsUpdate(outcome.sha256, "skipped")
-    events = [(i, e) for i, e in enumerate(outcome.events) if e.applicable]
+    events = [(i, e) for i, e in enumerate(outcome.events) if applicable(e)]
     left_out = len(outcome.events) - len(events)
     identity = document_identity(outcome.sha256, st)
     prints = [fingerprint(identity, e) for _, e in events]
@@ -142,7 +142,7 @@ def _new_document(ctx: Ctx, outcome: Outcome, identity: str, types: set[str],
 def _new_event(ctx: Ctx, doc: Document, outcome: Outcome, index: int, event: Event, fp: str) -> Settled:
     day = event.effective_date or doc.issued_date
     row = EventRow(fingerprint=fp, document_sha256=doc.sha256, seq=index, type=event.type,
-                   person_name=event.person.name, effective_date=day, confidence=event.confidence,
+                   person_name=subject_name(event), effective_date=day, confidence=event.confidence,
                    page=event.page, payload=event_to_json(event), status="new", created_at=ctx.now)
     held = review_hold(event, outcome.findings, day is not None, ctx.config)
     if held is not None:
@@ -154,9 +154,12 @@ def _new_event(ctx: Ctx, doc: Document, outcome: Outcome, index: int, event: Eve
 
 
 def _likely_unit(ctx: Ctx, doc: Document, event: Event, day: dt.date | None) -> str | None:
-    """The unit whose reviewers should see a held event: where the person is, else the issuer."""
-    for post in (event.from_post, event.to_post):
-        code = ctx.tree.resolve(post.unit, day, doc.issuer_unit_code) if post and post.unit else None
+    """The unit whose reviewers should see a held event: where the person is (or the unit the
+    event is about), else the issuer."""
+    names = [post.unit for post in (event.from_post, event.to_post) if post and post.unit]
+    names += [event.unit.name, event.unit.parent] if event.unit is not None else []
+    for name in names:
+        code = ctx.tree.resolve(name, day, doc.issuer_unit_code) if name else None
         if code:
             return ctx.tree.live(code, ctx.today)
     return doc.owner_unit_code
@@ -178,7 +181,7 @@ def queue(ctx: Ctx, doc: Document, row: EventRow, kind: str, why: Hold, *, unit:
     return Settled(row, item, why.message)
 
 
-def _refuse(ctx: Ctx, doc: Document, row: EventRow, why: Hold) -> Settled:
+def refuse(ctx: Ctx, doc: Document, row: EventRow, why: Hold) -> Settled:
     row.status, row.reason, row.resolved_at = "refused", why.reason, ctx.now
     ctx.audit("refuse", event=row, sha256=doc.sha256, after={"reason": why.reason})
     return Settled(row, None, why.message)
@@ -186,6 +189,18 @@ def _refuse(ctx: Ctx, doc: Document, row: EventRow, why: Hold) -> Settled:
 
 def settle(ctx: Ctx, doc: Document, row: EventRow, event: Event, *, chosen: int | None = None,
            create: bool = False, skip_scope: bool = False, reviewing: bool = False) -> Settled:
+    """Write the event, queue it, or refuse it: a unit's event or a mandate goes to the registers
+    (which check the unit or body it concerns), every other one to `settle_person`."""
+    if event.type in UNIT_LEVEL or event.type in LOCAL:
+        # Imported here: records.registers builds on this module's queue and refuse.
+        from records import registers
+        return registers.settle(ctx, doc, row, event, chosen=chosen, create=create, reviewing=reviewing)
+    return settle_person(ctx, doc, row, event, chosen=chosen, create=create, skip_scope=skip_scope,
+                         reviewing=reviewing)
+
+
+def settle_person(ctx: Ctx, doc: Document, row: EventRow, event: Event, *, chosen: int | None = None,
+                  create: bool = False, skip_scope: bool = False, reviewing: bool = False) -> Settled:
     """Match the person, check scope, then write, queue a transfer, or refuse."""
     tree, day = ctx.tree, row.effective_date
     assert day is not None
@@ -216,7 +231,7 @@ def settle(ctx: Ctx, doc: Document, row: EventRow, event: Event, *, chosen: int 
         dst_ok = ctx.in_scope(dest)
         if not (src_ok and dst_ok):
             if not (src_ok or dst_ok):
-                return _refuse(ctx, doc, row, hold("out_of_scope", ctx.actor.unit))
+                return refuse(ctx, doc, row, hold("out_of_scope", ctx.actor.unit))
             named = event.to_post.unit if event.to_post else None
             detail = f"{tree.full_name(holder) or '—'} → {tree.full_name(dest) or named or '—'}"
             return queue(ctx, doc, row, "transfer", hold("transfer", detail), unit=tree.approver(holder, dest),

@@ -4,6 +4,10 @@ the comparison keys of names and document numbers, and the per-event fingerprint
 The fingerprint identifies one event of one decision: the decision's identity (issuer, number,
 issue date — or the file's sha256 when the number or date is missing) plus the event's content.
 So the same file twice, or a second scan of the same paper decision, changes nothing.
+
+Register events (docs/registers.md) may name a unit instead of a person (`person` null) and carry
+`unit`, `course`, `year` and `staff_group`; these keys enter the JSON and the fingerprint only
+when set, so every personnel event keeps the fingerprint it always had.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import json
 import re
 from typing import Any
 
-from pipeline.model import Event, Evidence, Person, Post, Salary, Structure
+from pipeline.model import Course, Event, Evidence, Person, Post, Salary, Structure, UnitRef
 from pipeline.vietnamese import canonical, fold
 
 
@@ -35,13 +39,43 @@ def _salary(salary: Salary | None) -> dict[str, Any] | None:
     return {"scale_code": salary.scale_code, "step": salary.step, "coefficient": salary.coefficient}
 
 
+def subject_name(event: Event) -> str:
+    """Who or what an event is about, as written: the person, else the unit, else the class."""
+    if event.person is not None:
+        return event.person.name
+    if event.unit is not None:
+        return event.unit.name
+    return event.course.name if event.course is not None else ""
+
+
+def _unit(unit: UnitRef | None) -> dict[str, Any] | None:
+    if unit is None:
+        return None
+    return {"name": unit.name, "parent": unit.parent, "kind": unit.kind, "new_name": unit.new_name,
+            "related": list(unit.related)}
+
+
+def _course(course: Course | None) -> dict[str, Any] | None:
+    if course is None:
+        return None
+    return {"name": course.name, "organiser": course.organiser, "place": course.place,
+            "start_date": _iso(course.start_date), "end_date": _iso(course.end_date)}
+
+
+def _register_json(event: Event) -> dict[str, Any]:
+    """The register keys that are set (none for a personnel event)."""
+    extra = {"unit": _unit(event.unit), "course": _course(event.course), "year": event.year,
+             "staff_group": event.staff_group}
+    return {k: v for k, v in extra.items() if v is not None}
+
+
 def event_to_json(event: Event) -> dict[str, Any]:
     """Every field of an Event (evidence boxes dropped: page, span and words are kept)."""
     p = event.person
     return {
         "type": event.type,
-        "person": {"name": p.name, "birth_date": _iso(p.birth_date), "personal_id": p.personal_id,
-                   "sex": p.sex},
+        "person": None if p is None else {"name": p.name, "birth_date": _iso(p.birth_date),
+                                          "personal_id": p.personal_id, "sex": p.sex},
         "from": _post(event.from_post),
         "to": _post(event.to_post),
         "salary": _salary(event.salary),
@@ -56,6 +90,7 @@ def event_to_json(event: Event) -> dict[str, Any]:
         "applicable": event.applicable,
         "evidence": [{"field": e.field, "text": e.text, "page": e.page, "start": e.start,
                       "end": e.end, "confidence": e.confidence} for e in event.evidence],
+        **_register_json(event),
     }
 
 
@@ -70,12 +105,26 @@ def _salary_from(data: dict[str, Any] | None) -> Salary | None:
                   coefficient=data.get("coefficient"))
 
 
+def _unit_from(data: dict[str, Any] | None) -> UnitRef | None:
+    if data is None:
+        return None
+    return UnitRef(name=data["name"], parent=data.get("parent"), kind=data.get("kind"),
+                   new_name=data.get("new_name"), related=tuple(data.get("related") or ()))
+
+
+def _course_from(data: dict[str, Any] | None) -> Course | None:
+    if data is None:
+        return None
+    return Course(name=data["name"], organiser=data.get("organiser"), place=data.get("place"),
+                  start_date=_date(data.get("start_date")), end_date=_date(data.get("end_date")))
+
+
 def event_from_json(data: dict[str, Any]) -> Event:
     p = data["person"]
     return Event(
         type=data["type"],
-        person=Person(name=p["name"], birth_date=_date(p.get("birth_date")),
-                      personal_id=p.get("personal_id"), sex=p.get("sex")),
+        person=None if p is None else Person(name=p["name"], birth_date=_date(p.get("birth_date")),
+                                             personal_id=p.get("personal_id"), sex=p.get("sex")),
         from_post=_post_from(data.get("from")),
         to_post=_post_from(data.get("to")),
         salary=_salary_from(data.get("salary")),
@@ -92,6 +141,10 @@ def event_from_json(data: dict[str, Any]) -> Event:
                                 start=e.get("start"), end=e.get("end"),
                                 confidence=float(e.get("confidence") or 0.0))
                        for e in data.get("evidence", [])),
+        unit=_unit_from(data.get("unit")),
+        course=_course_from(data.get("course")),
+        year=data.get("year"),
+        staff_group=data.get("staff_group"),
     )
 
 
@@ -119,14 +172,32 @@ def document_identity(sha256: str, structure: Structure) -> str:
     return sha256
 
 
+def _register_print(event: Event) -> dict[str, Any]:
+    """The register fields of the fingerprint, only those set (personnel prints stay as they were)."""
+    out: dict[str, Any] = {}
+    if event.unit is not None:
+        u = event.unit
+        out["unit"] = [_text(u.name), _text(u.parent), _text(u.kind), _text(u.new_name),
+                       [_text(r) for r in u.related]]
+    if event.course is not None:
+        c = event.course
+        out["course"] = [_text(c.name), _text(c.organiser), _iso(c.start_date), _iso(c.end_date)]
+    if event.year is not None:
+        out["year"] = event.year
+    if event.staff_group is not None:
+        out["group"] = event.staff_group
+    return out
+
+
 def fingerprint(identity: str, event: Event) -> str:
     """A stable hash of one event of one decision (confidence and evidence excluded)."""
+    p = event.person
     content = {
         "doc": identity,
         "type": event.type,
-        "name": name_key(event.person.name),
-        "birth": _iso(event.person.birth_date),
-        "pid": event.person.personal_id,
+        "name": name_key(p.name) if p is not None else None,
+        "birth": _iso(p.birth_date) if p is not None else None,
+        "pid": p.personal_id if p is not None else None,
         "eff": _iso(event.effective_date),
         "from": [_text(event.from_post.unit), _text(event.from_post.position)] if event.from_post else None,
         "to": [_text(event.to_post.unit), _text(event.to_post.position)] if event.to_post else None,
@@ -135,5 +206,6 @@ def fingerprint(identity: str, event: Event) -> str:
         "detail": _text(event.detail),
         "term": event.term_months,
     }
+    content.update(_register_print(event))
     blob = json.dumps(content, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

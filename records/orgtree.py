@@ -6,13 +6,17 @@ An abolished unit keeps its node (with `valid_to` and a `successor`), so a 2024 
 today's scope. Names compare diacritic-folded with punctuation removed and abbreviations
 expanded ("UBND" → "ủy ban nhân dân"); a bare name shared by several units ("Phòng Tổ chức cán
 bộ") is settled by the issuing unit's subtree, then by the home province.
+
+Decisions change the tree too (records.orgchanges: foundings, mergers, renames, …). What they
+change is marked `origin = "records"` and the seed no longer overwrites it; a name a unit bore
+for a time is an alias with dates, so a decision printed under the old name still finds it.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -27,6 +31,7 @@ from records.schema import AuditEntry, Meta, OrgAlias, OrgUnit
 _CODE = re.compile(r"^[A-Z0-9.\-]+$")  # no LIKE wildcards, no path separator
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 SEED_META_KEY = "org_tree_version"
+TREE_REVISION = "org_tree_revision"  # meta key: changes whenever the tree does (seed or decision)
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ def seed() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def _folded_abbreviations(data: Mapping[str, Any]) -> dict[str, str]:
+def folded_abbreviations(data: Mapping[str, Any]) -> dict[str, str]:
     return {fold(k): " ".join(fold(v).split()) for k, v in data.get("abbreviations", {}).items()}
 
 
@@ -94,7 +99,8 @@ def _seed_units(data: Mapping[str, Any]) -> tuple[list[Unit], dict[str, list[str
 
 
 def sync_seed(session: Session, now: dt.datetime) -> bool:
-    """Upsert the seeded tree when the data file's version changed; True when it did."""
+    """Upsert the seeded tree when the data file's version changed; True when it did. Units and
+    aliases that decisions changed since (`origin = "records"`) are left as the decisions made them."""
     data = seed()
     version = str(data["version"])
     current = session.get(Meta, SEED_META_KEY)
@@ -102,8 +108,10 @@ def sync_seed(session: Session, now: dt.datetime) -> bool:
         return False
     units, names = _seed_units(data)
     existing = {u.code: u for u in session.scalars(select(OrgUnit))}
+    changed = {code for code, row in existing.items() if row.origin == "records"}
+    units = [u for u in units if u.code not in changed]
     for unit in units:  # links to other units are set in a second pass (they may come later)
-        row = existing.get(unit.code) or OrgUnit(code=unit.code)
+        row = existing.get(unit.code) or OrgUnit(code=unit.code, origin="seed")
         row.name, row.kind, row.parent_code, row.path = unit.name, unit.kind, unit.parent, unit.path
         row.admin_code, row.valid_from, row.valid_to = unit.admin_code, unit.valid_from, unit.valid_to
         row.approves_transfers = unit.approves_transfers
@@ -113,14 +121,15 @@ def sync_seed(session: Session, now: dt.datetime) -> bool:
         row = session.get(OrgUnit, unit.code)
         assert row is not None
         row.successor_code, row.scope_code = unit.successor, unit.scope
-    session.execute(delete(OrgAlias))
-    abbreviations = _folded_abbreviations(data)
+    session.execute(delete(OrgAlias).where(OrgAlias.origin == "seed"))
+    abbreviations = folded_abbreviations(data)
     for code, spellings in names.items():
         keys = {}
         for name in spellings:
             keys.setdefault(unit_key(name, abbreviations), name)
         session.add_all(OrgAlias(unit_code=code, name=name, key=key) for key, name in keys.items())
     session.merge(Meta(key=SEED_META_KEY, value=version))
+    session.merge(Meta(key=TREE_REVISION, value=f"seed-{version}-{now.isoformat()}"))
     session.add(AuditEntry(at=now, user_name="system", unit_code="-", role="system", action="seed_org_tree",
                            before={"version": current.value if current else None},
                            after={"version": version, "units": len(units)}))
@@ -131,24 +140,40 @@ def sync_seed(session: Session, now: dt.datetime) -> bool:
 class OrgTree:
     """The tree in memory (a province has a few hundred units): lookups cost no query."""
 
-    def __init__(self, units: Iterable[Unit], aliases: Iterable[tuple[str, str]], home_root: str):
+    def __init__(self, units: Iterable[Unit], aliases: Iterable[tuple[Any, ...]], home_root: str,
+                 aka: Callable[[str], str | None] | None = None):
+        """`aliases`: (key, code) or (key, code, valid_from, valid_to) for a name borne for a time.
+        `aka(key)`: another key to try for a name the tree does not hold (a People's Council's
+        name read as its locality's Committee, records.rules)."""
+        self.aka = aka
         self.units = {u.code: u for u in units}
         self.by_key: dict[str, list[str]] = {}
-        for key, code in aliases:
+        # (key, code) → the periods that spelling named the unit; absent: always (the seed's).
+        self.alias_periods: dict[tuple[str, str], list[tuple[dt.date | None, dt.date | None]]] = {}
+        for key, code, *period in aliases:
             self.by_key.setdefault(key, [])
             if code not in self.by_key[key]:
                 self.by_key[key].append(code)
-        self.abbreviations = _folded_abbreviations(seed())
+            if period and any(period):
+                self.alias_periods.setdefault((key, code), []).append((period[0], period[1]))
+        self.abbreviations = folded_abbreviations(seed())
         self.home_root = home_root
         self._resolved: dict[tuple[str, dt.date | None, str | None], str | None] = {}
 
     @classmethod
-    def load(cls, session: Session, home_root: str) -> "OrgTree":
+    def load(cls, session: Session, home_root: str, aka: Callable[[str], str | None] | None = None) -> "OrgTree":
         units = [Unit(r.code, r.name, r.kind, r.parent_code, r.path, r.valid_from, r.valid_to,
                       r.successor_code, r.scope_code, r.approves_transfers, r.admin_code)
                  for r in session.scalars(select(OrgUnit))]
-        aliases = session.execute(select(OrgAlias.key, OrgAlias.unit_code))
-        return cls(units, aliases, home_root)
+        aliases = session.execute(select(OrgAlias.key, OrgAlias.unit_code, OrgAlias.valid_from, OrgAlias.valid_to))
+        return cls(units, aliases, home_root, aka)
+
+    def key(self, text: str) -> str:
+        """The comparison key of a printed unit name (see `unit_key`)."""
+        return unit_key(text, self.abbreviations)
+
+    def children(self, code: str) -> list[str]:
+        return [c for c, u in self.units.items() if u.parent == code]
 
     def get(self, code: str | None) -> Unit | None:
         return self.units.get(code) if code else None
@@ -237,6 +262,17 @@ class OrgTree:
 
     def _resolve(self, text: str, on: dt.date | None, context: str | None) -> str | None:
         key = unit_key(text, self.abbreviations)
+        codes = self._codes(key)
+        if not codes and self.aka is not None:
+            other = self.aka(key)
+            if other:
+                key, codes = other, self._codes(other)
+        if not codes:
+            return None
+        return self._settle(codes, on, context, key)
+
+    def _codes(self, key: str) -> list[str] | None:
+        """The nodes a key names, also read without the home province's name at its end."""
         codes = self.by_key.get(key)
         if not codes:
             home = self.get(self.home_root)
@@ -247,13 +283,16 @@ class OrgTree:
                     codes = self.by_key.get(" ".join(words[:-cut]))
                     if codes:
                         break
-        if not codes:
-            return None
-        return self._settle(codes, on, context)
+        return codes
 
-    def _settle(self, codes: list[str], on: dt.date | None, context: str | None) -> str | None:
+    def _named_on(self, key: str, code: str, on: dt.date) -> bool:
+        """Whether the unit bore this spelling on `on` (a renamed unit's old name ends)."""
+        periods = self.alias_periods.get((key, code))
+        return periods is None or any((a is None or a <= on) and (b is None or on <= b) for a, b in periods)
+
+    def _settle(self, codes: list[str], on: dt.date | None, context: str | None, key: str = "") -> str | None:
         if len(codes) > 1 and on is not None:
-            valid = [c for c in codes if self.units[c].valid_on(on)]
+            valid = [c for c in codes if self.units[c].valid_on(on) and self._named_on(key, c, on)]
             codes = valid or codes
         if len(codes) > 1 and context:
             for anchor in self.ancestors(context):

@@ -1,10 +1,13 @@
 """The tables of the CBCCVC store as SQLAlchemy 2 typed ORM classes (the migrations create them).
 
     org_unit ─┬─ org_alias                       the organisation tree with history (R2.1)
+              ├─ org_change / unit_head          what decisions did to a unit; its heads (R2)
+              ├─ unit_award / training_class     collective awards, emulation pledges (R4); classes (R5)
               └─ person ─┬─ assignment            unit + position, from/to (main chain, secondments)
                          ├─ salary_step           ngạch, bậc, hệ số, from, next raise due
                          ├─ allowance             seniority beyond the top step, …
                          ├─ award / discipline / training
+                         ├─ mandate               HĐND delegates, HĐND/UBND posts per body (R3)
     document ─── event ──┴─ every row above points at the event (→ document sha256, page) it came from
     review_item                                   doubtful events and pending transfers (R6.2)
     audit_entry                                   who, when, before, after, source document and page
@@ -53,6 +56,13 @@ class OrgUnit(Base):
     successor_code: Mapped[str | None] = mapped_column(ForeignKey("org_unit.code"))
     scope_code: Mapped[str | None] = mapped_column(ForeignKey("org_unit.code"))
     approves_transfers: Mapped[bool] = mapped_column(Boolean, default=False)
+    # seed: as records/data/org_tree.toml says; records: a decision changed it since, and the
+    # seed no longer overwrites it (records.orgtree.sync_seed).
+    origin: Mapped[str] = mapped_column(String(16), default="seed", server_default="seed")
+    kind_text: Mapped[str | None] = mapped_column(Text)  # type or rank as a decision wrote it
+    address: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(200))
 
 
 class OrgAlias(Base):
@@ -61,6 +71,9 @@ class OrgAlias(Base):
     unit_code: Mapped[str] = mapped_column(ForeignKey("org_unit.code"), index=True)
     name: Mapped[str] = mapped_column(NAME)
     key: Mapped[str] = mapped_column(NAME, index=True)  # folded, punctuation removed
+    origin: Mapped[str] = mapped_column(String(16), default="seed", server_default="seed")  # seed | records
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)  # a name a unit bore for a time (renames)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Person(Base):
@@ -78,6 +91,10 @@ class Person(Base):
     unit_code: Mapped[str | None] = mapped_column(ForeignKey("org_unit.code"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="active")  # active | retired | resigned
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # Commune officials: commune_cadre | commune_part_time | commune_civil_servant (R3), as of
+    # the newest decision that said so.
+    staff_group: Mapped[str | None] = mapped_column(String(32))
+    staff_group_since: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Document(Base):
@@ -148,7 +165,8 @@ class _FromEvent:
 
     @declared_attr
     def event(cls) -> Mapped[Event | None]:
-        return relationship(Event)
+        # Named: a mandate points at two events (the one that opened it and the one that closed it).
+        return relationship(Event, foreign_keys=f"{cls.__name__}.event_id")
 
 
 class Assignment(_FromEvent, Base):
@@ -186,6 +204,7 @@ class Award(_FromEvent, Base):
     __tablename__ = "award"
     title: Mapped[str | None] = mapped_column(Text)
     awarded_on: Mapped[dt.date] = mapped_column(Date)
+    year: Mapped[int | None] = mapped_column(Integer)  # the emulation year it rewards
 
 
 class Discipline(_FromEvent, Base):
@@ -194,11 +213,101 @@ class Discipline(_FromEvent, Base):
     decided_on: Mapped[dt.date] = mapped_column(Date)
 
 
+class TrainingClass(Base):
+    """A class announced by decision (training_class): the trainees sent to it link here (R5)."""
+
+    __tablename__ = "training_class"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    name_key: Mapped[str] = mapped_column(Text, index=True)  # folded: trainees' courses match on it
+    organiser: Mapped[str | None] = mapped_column(Text)
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("org_unit.code"), index=True)  # scope
+    place: Mapped[str | None] = mapped_column(Text)
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"), index=True)
+    document_sha256: Mapped[str | None] = mapped_column(SHA)
+    page: Mapped[int | None] = mapped_column(Integer)
+    event: Mapped[Event | None] = relationship(Event)
+
+
 class Training(_FromEvent, Base):
     __tablename__ = "training"
     course: Mapped[str | None] = mapped_column(Text)
+    course_key: Mapped[str | None] = mapped_column(Text, index=True)  # folded: finds its class
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)
+    organiser: Mapped[str | None] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(Text)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("training_class.id"), index=True)
+
+
+class Mandate(_FromEvent, Base):
+    """A seat on a People's Council or Committee (R3): opened by an election or confirmation,
+    closed by a relief or removal. `unit_code` is the locality's node (the level follows from it)."""
+
+    __tablename__ = "mandate"
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("org_unit.code"), index=True)
+    body: Mapped[str] = mapped_column(String(16))  # council (HĐND) | committee (UBND)
+    body_text: Mapped[str | None] = mapped_column(Text)  # as the decision wrote it
+    level: Mapped[str | None] = mapped_column(String(16))  # province | district | commune
+    position: Mapped[str | None] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16))  # delegate | post
+    term: Mapped[str | None] = mapped_column(Text)  # "nhiệm kỳ 2021 - 2026"
+    start_date: Mapped[dt.date | None] = mapped_column(Date)  # None: only its end was read
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    confirmed_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))  # active | relieved | removed
+    closed_event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"), index=True)
+    closed_sha256: Mapped[str | None] = mapped_column(SHA)
+    closed_page: Mapped[int | None] = mapped_column(Integer)
+    closed_event: Mapped[Event | None] = relationship(Event, foreign_keys=[closed_event_id])
+
+
+class UnitHead(_FromEvent, Base):
+    """Who headed a unit when: an applied appointment to the unit's head title (R2)."""
+
+    __tablename__ = "unit_head"
+    unit_code: Mapped[str] = mapped_column(ForeignKey("org_unit.code"), index=True)
+    position: Mapped[str | None] = mapped_column(Text)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class _UnitFromEvent:
+    """Columns every unit register row shares: which unit, and which event (→ document, page)."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("org_unit.code"), index=True)
+    unit_text: Mapped[str | None] = mapped_column(Text)  # as the decision wrote it
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id"), index=True)
+    document_sha256: Mapped[str | None] = mapped_column(SHA)
+    page: Mapped[int | None] = mapped_column(Integer)
+
+    @declared_attr
+    def event(cls) -> Mapped[Event | None]:
+        return relationship(Event)
+
+
+class OrgChange(_UnitFromEvent, Base):
+    """One applied organisation event (founding, merger, …, regulation) and what it changed."""
+
+    __tablename__ = "org_change"
+    kind: Mapped[str] = mapped_column(String(32))  # the event type
+    effective_date: Mapped[dt.date] = mapped_column(Date)
+    detail: Mapped[str | None] = mapped_column(Text)  # the regulation's name, the new rank, …
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class UnitAward(_UnitFromEvent, Base):
+    """A collective award or a unit's yearly emulation registration (R4)."""
+
+    __tablename__ = "unit_award"
+    kind: Mapped[str] = mapped_column(String(32))  # collective_award | emulation_registration
+    title: Mapped[str | None] = mapped_column(Text)
+    year: Mapped[int | None] = mapped_column(Integer)
+    awarded_on: Mapped[dt.date] = mapped_column(Date)
 
 
 class ReviewItem(Base):
@@ -243,4 +352,4 @@ class AuditEntry(Base):
     event: Mapped[Event | None] = relationship(Event)
 
 
-CAREER_TABLES = (Assignment, SalaryStep, Allowance, Award, Discipline, Training)
+CAREER_TABLES = (Assignment, SalaryStep, Allowance, Award, Discipline, Training, Mandate, UnitHead)

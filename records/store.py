@@ -23,20 +23,22 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.model import Outcome
-from records import apply, completeness, db, deadlines, reporting, review, views
+from records import apply, completeness, db, deadlines, register_views, reporting, review, views
 from records.config import Actor, StoreConfig
 from records.context import Ctx
 from records.errors import NotFound, NotPermitted, RecordsError, RecordsUnavailable
-from records.orgtree import OrgTree, Unit, sync_seed
+from records.orgtree import TREE_REVISION, OrgTree, Unit, sync_seed
+from records.rules import rules
 from records.results import EventResult, RecordsUpdate
-from records.schema import AuditEntry, Document
+from records.schema import AuditEntry, Document, Meta
 
 T = TypeVar("T")
 
 
 class RecordsStore:
-    def __init__(self, engine: Engine, config: StoreConfig, tree: OrgTree):
+    def __init__(self, engine: Engine, config: StoreConfig, tree: OrgTree, tree_revision: str | None = None):
         self.engine, self.config, self.tree = engine, config, tree
+        self._tree_revision = tree_revision  # the tree's version in `meta` when it was loaded
         self._lock = threading.Lock()
         # No autoflush: the write paths flush where an id or a database-side filter needs it,
         # which keeps the per-event cost down (issue 5's ≥ 500 events/s).
@@ -47,16 +49,19 @@ class RecordsStore:
     def _session(self, actor: Actor, need: str) -> Iterator[Ctx]:
         if not actor.can(need):
             raise NotPermitted(f"Vai trò '{actor.role}' không được phép ({need}).")
-        if self.tree.get(actor.unit) is None:
-            raise NotPermitted(f"Đơn vị {actor.unit} không có trong cây tổ chức.")
         with self._lock if need != "read" else nullcontext():
             with self._sessions() as session:
-                ctx = Ctx(session, self.tree, self.config, actor, self.config.clock())
                 try:
+                    self._follow_tree(session)
+                    if self.tree.get(actor.unit) is None:
+                        raise NotPermitted(f"Đơn vị {actor.unit} không có trong cây tổ chức.")
+                    ctx = Ctx(session, self.tree, self.config, actor, self.config.clock())
                     yield ctx
                     if need != "read":
                         ctx.write_audit()
                         session.commit()
+                        if ctx.tree is not self.tree:  # a decision changed the tree (records.orgchanges)
+                            self.tree, self._tree_revision = ctx.tree, tree_revision(session)
                 except (RecordsError, IntegrityError):
                     session.rollback()
                     raise
@@ -66,6 +71,12 @@ class RecordsStore:
                 except SQLAlchemyError as exc:
                     session.rollback()
                     raise RecordsError(f"Lỗi cơ sở dữ liệu hồ sơ ({type(exc).__name__}).") from exc
+
+    def _follow_tree(self, session: Session) -> None:
+        """Reload the tree when another process (or a seed) changed it since it was loaded."""
+        revision = tree_revision(session)
+        if revision != self._tree_revision:
+            self.tree, self._tree_revision = load_tree(session, self.config), revision
 
     def _write(self, actor: Actor, need: str, work: Callable[[Ctx], T]) -> T:
         for attempt in (1, 2):
@@ -111,6 +122,20 @@ class RecordsStore:
     def reject(self, review_id: int, actor: Actor, note: str | None = None) -> EventResult:
         return self._write(actor, "approve", lambda ctx: review.reject(ctx, review_id, note))
 
+    def correct(self, review_id: int, actor: Actor, changes: dict[str, Any], person_id: int | None = None,
+                note: str | None = None) -> EventResult:
+        """Correct a queued event's fields (review.EDITABLE), audited, then apply it like `approve`."""
+        return self._write(actor, "approve", lambda ctx: review.correct(ctx, review_id, changes, person_id, note))
+
+    def log_action(self, actor: Actor, action: str, details: dict[str, Any] | None = None) -> None:
+        """An audit entry for an action outside the records (a login, an account change), so one
+        log holds everything. Needs only the "read" right: a failed login is logged too."""
+        def work(ctx: Ctx) -> None:
+            ctx.audit(action, after=details)
+            ctx.write_audit()
+            ctx.session.commit()
+        self._write(actor, "read", work)
+
     # ---------------------------------------------------------------- reading
     def review_items(self, actor: Actor, status: str = "open", kind: str | None = None) -> list[review.ReviewEntry]:
         with self._session(actor, "read") as ctx:
@@ -144,6 +169,11 @@ class RecordsStore:
         with self._session(actor, "read") as ctx:
             return deadlines.timeliness(ctx, unit, start, end)
 
+    def due_items(self, actor: Actor, rules: deadlines.DueRules, unit: str | None = None) -> list[deadlines.DueItem]:
+        """What falls due under `unit` (default: the actor's scope): the daily notice lists."""
+        with self._session(actor, "read") as ctx:
+            return deadlines.due_items(ctx, unit, rules)
+
     def document_deadline(self, sha256: str, actor: Actor) -> deadlines.DocumentDeadline:
         with self._session(actor, "read") as ctx:
             doc = ctx.session.get(Document, sha256)
@@ -172,6 +202,16 @@ class RecordsStore:
                      "event_id": a.event_id, "sha256": a.document_sha256, "page": a.page,
                      "before": a.before, "after": a.after} for a in ctx.session.scalars(query)]
 
+    def register(self, name: str, actor: Actor, unit: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
+        """The rows of one of the other registers (units | local | awards | training) in the
+        actor's scope, narrowed to `unit`'s subtree and to `year` (records.register_views)."""
+        with self._session(actor, "read") as ctx:
+            return register_views.rows(ctx, name, unit, year)
+
+    def set_unit_contact(self, code: str, actor: Actor, **values: str | None) -> dict[str, Any]:
+        """Change a unit's address, phone or e-mail (audited; the unit must be in the actor's scope)."""
+        return self._write(actor, "apply", lambda ctx: register_views.set_contact(ctx, code, values))
+
     def unit(self, code: str) -> Unit | None:
         return self.tree.get(code)
 
@@ -191,9 +231,13 @@ class RecordsStore:
         names = [structure.issuer] if structure and structure.issuer else []
         for event in outcome.events:
             names += [post.unit for post in (event.from_post, event.to_post) if post and post.unit]
+            if event.unit is not None:  # a unit's event: the unit, its parent, the units it merged or split into
+                names += [event.unit.name, event.unit.new_name, event.unit.parent, *event.unit.related]
+            if event.course is not None:
+                names.append(event.course.organiser)
         today = self.config.clock().date()
         codes: set[str] = set()
-        for name in names:
+        for name in filter(None, names):
             code = self.tree.resolve(name, issued)
             if code is not None:
                 for node in (code, self.tree.live(code, today)):
@@ -229,7 +273,19 @@ def _open(engine, config: StoreConfig) -> RecordsStore:
         with Session(engine) as session:
             if sync_seed(session, config.clock()):
                 session.commit()
-            tree = OrgTree.load(session, config.home_root)
+            tree, revision = load_tree(session, config), tree_revision(session)
     except SQLAlchemyError as exc:
         raise RecordsUnavailable(f"Không đọc được cây tổ chức: {type(exc).__name__}.") from exc
-    return RecordsStore(engine, config, tree)
+    return RecordsStore(engine, config, tree, revision)
+
+
+def load_tree(session: Session, config: StoreConfig) -> OrgTree:
+    # A People's Council's name resolves to its locality's node (records.rules).
+    return OrgTree.load(session, config.home_root, rules().as_committee)
+
+
+_REVISION = select(Meta.value).where(Meta.key == TREE_REVISION)  # built once: asked every transaction
+
+
+def tree_revision(session: Session) -> str | None:
+    return session.execute(_REVISION).scalar()

@@ -5,6 +5,9 @@ post ends the day before the next starts unless its decision stated a shorter te
 state is read off the chain for today, never stored as a field to overwrite, so a decision read
 late lands in its place in the history and cannot undo a newer one. Secondments (biệt phái) run
 beside the chain: the home post and the file holder stay.
+
+The other registers hang off the same writes: seats on councils and committees (records.mandates),
+a unit's head, a commune official's staff group and a trainee's class (records.unitlinks).
 """
 from __future__ import annotations
 
@@ -15,12 +18,15 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from pipeline.model import Event
+from records import mandates
+from records.codec import name_key
 from records.config import StoreConfig
 from records.orgtree import OrgTree
-from records.policy import ASSIGNING, PARALLEL
+from records.policy import ASSIGNING, LOCAL, PARALLEL
 from records.schema import (CAREER_TABLES, Allowance, Assignment, Award, Discipline, Person,
                             SalaryStep, Training)
 from records.schema import Event as EventRow
+from records.unitlinks import class_for, note_heads, note_staff_group
 
 _LEAVING = frozenset({"dismissal", "retirement", "resignation"})
 _STATUS_AFTER = {"retirement": "retired", "resignation": "resigned"}
@@ -119,6 +125,8 @@ class Timeline:
             step = self.salary_on(today)
             out["salary"] = None if step is None else \
                 {"scale_code": step.scale_code, "step": step.step, "coefficient": step.coefficient}
+        if self.person.staff_group is not None:
+            out["staff_group"] = self.person.staff_group
         return out
 
     def restitch(self) -> None:
@@ -187,14 +195,19 @@ def write_effects(session: Session, tree: OrgTree, config: StoreConfig, timeline
         rows.append(Allowance(kind="seniority_beyond_top", percent=event.allowance_percent,
                               valid_from=day, **base))
     elif event.type == "award":
-        rows.append(Award(title=event.detail, awarded_on=day, **base))
+        rows.append(Award(title=event.detail, awarded_on=day, year=event.year, **base))
     elif event.type == "discipline":
         rows.append(Discipline(form=event.detail, decided_on=day, **base))
-    elif event.type == "training":
-        end = add_months(day, event.term_months) if event.term_months else None
-        rows.append(Training(course=event.detail, start_date=day, end_date=end, **base))
+    elif event.type in ("training", "training_assignment"):
+        rows.append(_training(session, event, day, base))
+    elif event.type in LOCAL:
+        rows += mandates.write(session, tree, timeline.person, event, source, sha256, day, context)
+    note_staff_group(timeline.person, event, day)
     session.add_all(rows)
     posts = [r for r in rows if isinstance(r, Assignment) and r.track == "main"]
+    if event.type in ASSIGNING:  # only posts can name or end a unit's head
+        rows += note_heads(session, timeline.person, event, posts[0] if posts else None, timeline.main, source,
+                           sha256, day)
     steps = [r for r in rows if isinstance(r, SalaryStep)]
     if posts:
         timeline.main.extend(p for p in posts if p not in timeline.main)
@@ -202,6 +215,23 @@ def write_effects(session: Session, tree: OrgTree, config: StoreConfig, timeline
         timeline.salary.extend(s for s in steps if s not in timeline.salary)
     timeline.restitch()
     return rows
+
+
+def _training(session: Session, event: Event, day: dt.date, base: dict[str, Any]) -> Training:
+    """A trainee's entry: the course as announced (dates, organiser, place), linked to its class."""
+    course = event.course
+    name = course.name if course is not None else event.detail
+    start = course.start_date if course is not None and course.start_date else day
+    end = course.end_date if course is not None and course.end_date else None
+    if end is None and event.term_months:
+        end = add_months(day, event.term_months)
+    cls = class_for(session, course, day)
+    if cls is not None and cls.id is None:
+        session.flush()  # the class was announced in this same decision
+    return Training(course=name, course_key=name_key(name) if name else None, start_date=start, end_date=end,
+                    organiser=course.organiser if course is not None else None,
+                    place=course.place if course is not None else None,
+                    class_id=cls.id if cls is not None else None, **base)
 
 
 def _salary_step(config: StoreConfig, event: Event, day: dt.date, base: dict[str, Any]) -> SalaryStep:

@@ -1,6 +1,9 @@
 """Reading a person's file: search by personal ID, id or name, and the file itself — identity,
 current unit/position/salary, and the career timeline with each entry's source document (sha256,
 number, page), for `sohoa person` and the web app (R1.2). Only files in the actor's scope.
+
+The timeline also holds what the other registers know of the person: awards with their year,
+training with the course as announced, seats on councils and committees, headships of units.
 """
 from __future__ import annotations
 
@@ -16,8 +19,8 @@ from records.codec import name_key
 from records.context import Ctx
 from records.errors import NotFound
 from records.matching import valid_personal_id
-from records.schema import (Allowance, Assignment, Award, Discipline, Document, Person, SalaryStep,
-                            Training)
+from records.schema import (Allowance, Assignment, Award, Discipline, Document, Mandate, Person,
+                            SalaryStep, Training, UnitHead)
 from records.timeline import Timeline
 
 _ID = re.compile(r"^#(\d+)$")
@@ -90,21 +93,38 @@ def _entry(ctx: Ctx, row: Any, numbers: dict[str, str | None]) -> dict[str, Any]
     if isinstance(row, Allowance):
         return {"date": _iso(row.valid_from), "kind": "allowance", "type": row.kind, "percent": row.percent, **source}
     if isinstance(row, Award):
-        return {"date": _iso(row.awarded_on), "kind": "award", "type": "award", "detail": row.title, **source}
+        return {"date": _iso(row.awarded_on), "kind": "award", "type": "award", "detail": row.title,
+                "year": row.year, **source}
     if isinstance(row, Discipline):
         return {"date": _iso(row.decided_on), "kind": "discipline", "type": "discipline", "detail": row.form, **source}
+    if isinstance(row, Mandate):
+        closed = {"sha256": row.closed_sha256, "page": row.closed_page,
+                  "number": numbers.get(row.closed_sha256 or ""), "event_id": row.closed_event_id}
+        if row.document_sha256 is None:  # only the decision that ended it is in the records
+            source = closed
+        return {"date": _iso(row.start_date), "end_date": _iso(row.end_date), "kind": "mandate",
+                "type": "mandate", "body": row.body, "unit": ctx.tree.full_name(row.unit_code) or row.body_text,
+                "unit_code": row.unit_code, "unit_as_written": row.body_text, "position": row.position,
+                "detail": row.term, "status": row.status,
+                "closed_by": closed if row.closed_sha256 else None, **source}
+    if isinstance(row, UnitHead):
+        return {"date": _iso(row.start_date), "end_date": _iso(row.end_date), "kind": "head", "type": "head",
+                "unit": ctx.tree.full_name(row.unit_code), "unit_code": row.unit_code, "position": row.position,
+                **source}
     assert isinstance(row, Training)
     return {"date": _iso(row.start_date), "end_date": _iso(row.end_date), "kind": "training",
-            "type": "training", "detail": row.course, **source}
+            "type": "training", "detail": row.course, "organiser": row.organiser, "place": row.place,
+            "class_id": row.class_id, **source}
 
 
 def person_file(ctx: Ctx, person_id: int) -> dict[str, Any]:
     """The whole file as JSON-ready data."""
     person = visible_person(ctx, person_id)
     rows: list[Any] = []
-    for table in (Assignment, SalaryStep, Allowance, Award, Discipline, Training):
+    for table in (Assignment, SalaryStep, Allowance, Award, Discipline, Training, Mandate, UnitHead):
         rows += ctx.session.scalars(select(table).where(table.person_id == person.id))
     shas = {r.document_sha256 for r in rows if r.document_sha256}
+    shas |= {r.closed_sha256 for r in rows if isinstance(r, Mandate) and r.closed_sha256}
     numbers = {sha: number for sha, number in ctx.session.execute(
         select(Document.sha256, Document.number).where(Document.sha256.in_(shas)))}
     entries = sorted((_entry(ctx, r, numbers) for r in rows), key=lambda e: (e["date"] or "", e["event_id"] or 0))
@@ -114,7 +134,7 @@ def person_file(ctx: Ctx, person_id: int) -> dict[str, Any]:
     return {
         "id": person.id, "name": person.name, "birth_date": _iso(person.birth_date),
         "personal_id": person.personal_id, "sex": person.sex, "hometown": person.hometown,
-        "ethnicity": person.ethnicity, "status": person.status,
+        "ethnicity": person.ethnicity, "status": person.status, "staff_group": person.staff_group,
         "current": {
             "unit": ctx.tree.full_name(holder), "unit_code": holder,
             "position": post.position if post else None, "since": _iso(post.start_date) if post else None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import socket
 import subprocess
 from pathlib import Path
 from types import SimpleNamespace
@@ -73,3 +74,27 @@ def build():
                        events=tuple(events))
 
     return SimpleNamespace(event=event, decision=decision, date=dt.date)
+
+
+# -- the search cluster (tests/test_index*.py) ---------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def cluster_url(tmp_path_factory):
+    """The test cluster's URL (opensearch://host:port): SOHOA_TEST_SEARCH_URL, or else a node of
+    this session's own, started by .ci/opensearch.sh on free ports (test runs never share one)."""
+    url = os.environ.get("SOHOA_TEST_SEARCH_URL")
+    if url:
+        yield url.rstrip("/")
+        return
+    script = str(ROOT / ".ci" / "opensearch.sh")
+    env = dict(os.environ, OPENSEARCH_PORT=str(_free_port()), OPENSEARCH_TRANSPORT_PORT=str(_free_port()),
+               OPENSEARCH_DIR=str(tmp_path_factory.mktemp("opensearch")))
+    done = subprocess.run(["bash", script], capture_output=True, text=True, timeout=600, env=env)
+    assert done.returncode == 0, f"the OpenSearch node did not start:\n{done.stderr[-3000:]}"
+    yield done.stdout.strip().splitlines()[-1]
+    subprocess.run(["bash", script, "stop"], capture_output=True, timeout=120, env=env)

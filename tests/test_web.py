@@ -7,58 +7,30 @@ One app for the module (the DOCX sample is read once, through the real pipeline)
 from __future__ import annotations
 
 import hashlib
-import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from app.settings import Settings
-from app.web import create_app
 from records import department_admin
+from tests.web_support import PASSWORD, login, make_app, settled
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCX = ROOT / "app" / "samples" / "qd-bo-nhiem.docx"
-PASSWORD = "mat-khau-dai-1"
 USERS = {"syt": ("DN.SYT", "officer"), "syt_clerk": ("DN.SYT", "clerk"), "stc": ("DN.STC", "officer"),
          "snv": ("DN.SNV", "dept_admin")}
 
 
-def _login(app, name: str) -> TestClient:
-    client = TestClient(app)
-    r = client.post("/api/login", json={"username": name, "password": PASSWORD})
-    assert r.status_code == 200, r.text
-    client.headers["X-CSRF-Token"] = r.json()["csrf"]
-    return client
-
-
-def _wait(client: TestClient, job_id: str) -> dict:
-    for _ in range(240):
-        job = client.get(f"/api/uploads/{job_id}").json()
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.25)
-    raise AssertionError(f"job {job_id} did not finish")
-
-
 @pytest.fixture(scope="module")
 def web(tmp_path_factory):
-    home = tmp_path_factory.mktemp("web")
-    settings = Settings.from_env({"SOHOA_HOME": str(home), "SOHOA_WORKERS": "2", "SOHOA_MAX_BYTES": "200000"})
-    app = create_app(settings)
-    for name, (unit, role) in USERS.items():
-        app.state.web.accounts.add(name, unit, role, PASSWORD)
-    clients = {name: _login(app, name) for name in USERS}
+    app = make_app(tmp_path_factory.mktemp("web"), USERS, SOHOA_WORKERS="2", SOHOA_MAX_BYTES="200000")
+    clients = {name: login(app, name) for name in USERS}
     r = clients["syt_clerk"].post("/api/uploads", files=[("files", ("qd-bo-nhiem.docx", DOCX.read_bytes()))])
-    job = _wait(clients["syt_clerk"], r.json()["jobs"][0]["id"])
+    job = settled(clients["syt_clerk"], r.json()["jobs"][0]["id"])
     assert job["status"] == "done", job
     yield app, clients, job
-    state = app.state.web
-    state.uploads.close()
-    state.records.close()
-    state.search.close()
-    state.accounts.db.close()
+    app.state.web.close()
 
 
 def test_login_required_everywhere(web):
@@ -79,6 +51,7 @@ def test_wrong_password_then_throttled(web):
     blocked = client.post("/api/login", json={"username": "stc", "password": PASSWORD})
     assert blocked.status_code == 429
     assert "thử lại" in blocked.json()["detail"]
+    assert client.post("/api/login", json={"username": " stc ", "password": PASSWORD}).status_code == 429
     # another user from the same address is not blocked
     assert client.post("/api/login", json={"username": "syt", "password": PASSWORD}).status_code == 200
 
@@ -116,7 +89,7 @@ def test_upload_refuses_type_size_and_reports_bad_files(web):
     assert [j["status"] for j in jobs[:2]] == ["refused", "refused"]
     assert jobs[0]["error_code"] == "INPUT-UNSUPPORTED" and jobs[1]["error_code"] == "INPUT-TOO-LARGE"
     assert jobs[2]["name"] == "hong.pdf"  # the path part is dropped: never used as a path
-    bad = _wait(c, jobs[2]["id"])
+    bad = settled(c, jobs[2]["id"])
     assert bad["status"] == "failed" and bad["error_code"] == "FILE-CORRUPT"
     assert any(ch in bad["message"] for ch in "ăâđêôơư")  # a Vietnamese message
     assert not (Path("/etc") / "hong.pdf").exists()
@@ -155,6 +128,12 @@ def test_search_scope_and_unaccented_names(web):
     mine = clients["syt"].get("/api/search", params={"q": "truong quoc huy"}).json()
     assert [h["sha256"] for h in mine["hits"]] == [job["sha256"]]
     assert mine["facets"]["doc_type"]
+    # The register facet and filter: a personnel decision is in "personnel", not in "training".
+    assert mine["facets"]["family"] == {"personnel": 1}
+    personnel = clients["syt"].get("/api/search", params={"q": "truong quoc huy", "family": "personnel"}).json()
+    assert personnel["total"] == 1
+    assert clients["syt"].get("/api/search", params={"q": "truong quoc huy", "family": "training"}).json()["total"] == 0
+    assert "Hồ sơ cán bộ, công chức, viên chức" in clients["syt"].get("/search", params={"q": "truong quoc huy"}).text
     theirs = clients["stc"].get("/api/search", params={"q": "truong quoc huy"}).json()
     assert theirs["total"] == 0 and theirs["hits"] == []
     assert all(not v for v in theirs["facets"].values())
@@ -227,14 +206,18 @@ def test_pages_render_in_vietnamese(web):
 def test_openapi_published(web):
     app, _, _ = web
     spec = TestClient(app).get("/api/openapi.json").json()
-    for path in ("/api/uploads", "/api/documents/{sha256}", "/api/review/{item_id}/approve", "/api/search",
-                 "/api/people/{person_id}", "/api/reports/timeliness"):
+    for path in ("/api/uploads", "/api/uploads/{job_id}", "/api/documents/{sha256}", "/api/review/{item_id}/approve",
+                 "/api/review/{item_id}/correct", "/api/search", "/api/people/{person_id}", "/api/reports/timeliness",
+                 "/api/reports/figures", "/api/accounts", "/api/accounts/{name}/reset-password",
+                 "/api/accounts/{name}/revoke", "/api/account/password", "/api/audit"):
         assert path in spec["paths"], path
+    upload = spec["paths"]["/api/uploads"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    assert upload["schema"]["properties"]["files"]["type"] == "array"
 
 
 def test_logout_ends_session(web):
     app, _, _ = web
-    c = _login(app, "syt")
+    c = login(app, "syt")
     assert c.post("/api/logout").status_code == 200
     assert c.get("/api/me").status_code == 401
 
@@ -253,13 +236,11 @@ def test_cli_user_add(tmp_path, monkeypatch):
     assert again.exit_code == 1 and "đã tồn tại" in again.output
     bad = runner.invoke(group, ["user", "add", "x", "--unit", "NOPE", "--role", "clerk", "--password", PASSWORD])
     assert bad.exit_code == 1 and "cây tổ chức" in bad.output
-    app = create_app(Settings.from_env({"SOHOA_HOME": str(tmp_path)}))
+    app = make_app(tmp_path)
     try:
         assert TestClient(app).post("/api/login", json={"username": "hoa", "password": PASSWORD}).status_code == 200
     finally:
-        app.state.web.uploads.close()
-        app.state.web.records.close()
-        app.state.web.search.close()
+        app.state.web.close()
 
 
 def test_page_image_of_a_pdf_with_evidence_boxes(web):
@@ -274,7 +255,7 @@ def test_page_image_of_a_pdf_with_evidence_boxes(web):
     snv = clients["snv"]
     pdf = ROOT / "app" / "samples" / "cv-3647-snv-vp.pdf"
     up = snv.post("/api/uploads", files=[("files", (pdf.name, pdf.read_bytes()))]).json()["jobs"][0]
-    done = _wait(snv, up["id"])
+    done = settled(snv, up["id"])
     assert done["status"] == "done", done
     png = snv.get(f"/api/documents/{done['sha256']}/page1.png")
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
@@ -297,7 +278,7 @@ def test_a_second_unit_uploading_the_same_file_may_see_it(web):
     stc = clients["stc"]
     assert stc.get(f"/api/documents/{job['sha256']}").status_code == 404
     up = stc.post("/api/uploads", files=[("files", ("ban-sao.docx", DOCX.read_bytes()))]).json()["jobs"][0]
-    assert _wait(stc, up["id"])["sha256"] == job["sha256"]
+    assert settled(stc, up["id"])["sha256"] == job["sha256"]
     assert stc.get(f"/api/documents/{job['sha256']}").status_code == 200
     assert clients["syt"].get(f"/api/documents/{job['sha256']}").json()["name"] == "qd-bo-nhiem.docx"
 

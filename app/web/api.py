@@ -2,23 +2,32 @@
 
 Every endpoint acts as the session's user; anything outside the user's scope is a 404 with the
 same body as something that does not exist. State-changing endpoints need the CSRF header.
+Errors answer {"code": STABLE-CODE, "detail": Vietnamese message}. Accounts administration is in
+`app.web.admin`, the report figures in `app.web.dashboard`.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Depends, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Body, Depends, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.web import pageimage
 from app.web.accounts import User
+from app.web.errors import TooManyFiles
 from app.web.jobs import ALLOWED_SUFFIXES, display_name
-from app.web.security import NOT_FOUND, WebState, check_csrf, client_ip, csrf_token, current_user, state
+from app.web.limits import check_quota
+from app.web.security import (NOT_FOUND, WebState, check_csrf, client_ip, csrf_token, current_user, optional_user,
+                              session_user, start_session, state)
 from index.model import FACETS, SearchQuery
 from pipeline.errors import SohoaError
+from pipeline.model import nfc
 from pipeline.store import open_original
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -33,48 +42,100 @@ def login(request: Request, username: str = Body(...), password: str = Body(...)
 
 
 def do_login(web: WebState, request: Request, username: str, password: str) -> dict[str, Any]:
-    ip = client_ip(request)
+    """Check the password (throttled per name and address); every attempt goes to the audit log."""
+    ip, username = client_ip(request), nfc(username.strip())  # "an " and "an" are one name to the throttle
     if web.throttle.blocked(username, ip):
+        web.audit(web.actor_for_name(username), "login_throttled", request)
         raise HTTPException(429, "Đăng nhập sai quá nhiều lần; hãy thử lại sau ít phút.")
     user = web.accounts.verify(username, password)
     if user is None:
         web.throttle.failed(username, ip)
+        web.audit(web.actor_for_name(username), "login_failed", request)
         raise HTTPException(401, "Sai tên đăng nhập hoặc mật khẩu.")
     web.throttle.succeeded(username, ip)
+    web.accounts.mark_login(user.name)
+    web.audit(user, "login", request, must_change_password=user.must_change)
+    start_session(request, user)
+    return _me(request, user)
+
+
+def _me(request: Request, user: User) -> dict[str, Any]:
+    return {"user": user.name, "unit": user.unit, "role": user.role, "must_change_password": user.must_change,
+            "csrf": csrf_token(request)}
+
+
+def do_logout(request: Request) -> None:
+    user = optional_user(request)
+    if user is not None:
+        state(request).audit(user, "logout", request)
     request.session.clear()
-    request.session["user"] = user.name
-    return {"user": user.name, "unit": user.unit, "role": user.role, "csrf": csrf_token(request)}
 
 
 @router.post("/logout", dependencies=[Depends(check_csrf)])
 def logout(request: Request) -> dict[str, bool]:
-    request.session.clear()
+    do_logout(request)
     return {"ok": True}
 
 
 @router.get("/me")
-def me(request: Request, user: User = Depends(current_user)) -> dict[str, Any]:
-    return {"user": user.name, "unit": user.unit, "role": user.role, "csrf": csrf_token(request)}
+def me(request: Request, user: User = Depends(session_user)) -> dict[str, Any]:
+    return _me(request, user)
 
 
-@router.post("/uploads", dependencies=[Depends(check_csrf)])
-async def upload(request: Request, files: list[UploadFile] = File(...),
-                 user: User = Depends(current_user)) -> dict[str, Any]:
-    """Accept several files; each becomes a background job or an immediate refusal."""
+_UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["files"],
+    "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}}}
+
+
+@router.post("/uploads", dependencies=[Depends(check_csrf)], openapi_extra=_UPLOAD_BODY)
+async def upload(request: Request, user: User = Depends(current_user)) -> dict[str, Any]:
+    """Accept several files (multipart field `files`); each becomes a background job or a refusal.
+
+    Capped server-side: the whole request's size (WEB-REQUEST-TOO-LARGE, before parsing), the
+    files per request (WEB-TOO-MANY-FILES), each file's size and type, and the user's quota
+    (WEB-UPLOAD-THROTTLED)."""
     web = state(request)
     if not user.actor.can("apply"):
         raise HTTPException(403, "Vai trò của bạn không được tải văn bản lên.")
-    out = []
-    for item in files:
-        out.append(await _accept(web, user, item))
-    return {"jobs": out}
+    form = await _upload_form(request, web.settings.web.max_files)
+    try:
+        items = [v for k, v in form.multi_items() if k == "files" and isinstance(v, UploadFile)]
+        if not items:
+            raise HTTPException(422, "Chưa chọn tệp nào để tải lên.")
+        limits = web.settings.web
+        sent, pending = web.uploads.counts(user, time.time() - limits.upload_window_s)
+        check_quota(limits, sent, pending, len(items))
+        return {"jobs": [await _accept(web, user, item) for item in items]}
+    finally:
+        await form.close()
+
+
+async def _upload_form(request: Request, max_files: int) -> FormData:
+    """The multipart body, parsed with the file count capped (the size is capped before, in limits)."""
+    too_many = TooManyFiles(f"Mỗi lần tải lên tối đa {max_files} tệp; hãy chia thành nhiều lần.")
+    try:
+        form = await request.form(max_files=max_files, max_fields=max_files + 10, max_part_size=64 * 1024)
+    except StarletteHTTPException as exc:
+        if str(exc.detail).startswith("Too many files"):
+            raise too_many from None
+        raise HTTPException(400, "Dữ liệu tải lên không hợp lệ (multipart).") from None
+    if sum(1 for k, v in form.multi_items() if isinstance(v, UploadFile)) > max_files:
+        await form.close()
+        raise too_many
+    return form
+
+
+@router.get("/uploads")
+def my_uploads(request: Request, user: User = Depends(current_user)) -> dict[str, Any]:
+    """The user's latest uploads with their status, newest first (the upload page after a reload)."""
+    return {"jobs": state(request).uploads.jobs_of(user)}
 
 
 async def _accept(web: WebState, user: User, item: UploadFile) -> dict[str, Any]:
     name = display_name(item.filename)
     if not name.lower().endswith(ALLOWED_SUFFIXES):
-        return {"name": name, "status": "refused", "error_code": "INPUT-UNSUPPORTED",
-                "message": "Loại tệp không được hỗ trợ (chỉ nhận PDF, DOCX, PNG, JPEG, TIFF)."}
+        return web.uploads.refuse(user, name, "INPUT-UNSUPPORTED",
+                                  "Loại tệp không được hỗ trợ (chỉ nhận PDF, DOCX, PNG, JPEG, TIFF).")
     limit = web.settings.limits.max_bytes
     path, size = web.uploads.temp_path(), 0
     with open(path, "wb") as target:
@@ -85,17 +146,17 @@ async def _accept(web: WebState, user: User, item: UploadFile) -> dict[str, Any]
             target.write(chunk)
     if size > limit:
         path.unlink(missing_ok=True)
-        return {"name": name, "status": "refused", "error_code": "INPUT-TOO-LARGE",
-                "message": f"Tệp quá lớn (giới hạn {limit // (1 << 20)} MB)."}
-    return web.uploads.submit(user, name, path).to_dict()
+        return web.uploads.refuse(user, name, "INPUT-TOO-LARGE", f"Tệp quá lớn (giới hạn {limit // (1 << 20)} MB).")
+    return web.uploads.submit(user, name, path)
 
 
 @router.get("/uploads/{job_id}")
 def upload_status(job_id: str, request: Request, user: User = Depends(current_user)) -> dict[str, Any]:
+    """One upload's status: queued | running | done | failed | refused (only the uploader's own)."""
     job = state(request).uploads.job(job_id, user)
     if job is None:
         raise HTTPException(404, NOT_FOUND)
-    return job.to_dict()
+    return job
 
 
 @router.get("/documents/{sha256}")
@@ -150,14 +211,27 @@ def reject(item_id: int, request: Request, user: User = Depends(current_user),
     return _as_dict(state(request).records.reject(item_id, user.actor, note))
 
 
+@router.post("/review/{item_id}/correct", dependencies=[Depends(check_csrf)])
+def correct(item_id: int, request: Request, user: User = Depends(current_user),
+            fields: dict[str, Any] = Body(..., embed=True, description="dotted field → new value, e.g. "
+                                          '{"person.birth_date": "1980-05-12", "to.position": "Phó Giám đốc"}'),
+            person_id: int | None = Body(None, embed=True), note: str | None = Body(None, embed=True)) -> dict[str, Any]:
+    """Correct a queued event's fields, then apply it (old and new values in the audit log).
+    Editable: type, person.name, person.birth_date, effective_date, from.unit, from.position,
+    to.unit, to.position, salary.scale_code, salary.step, salary.coefficient."""
+    return _as_dict(state(request).records.correct(item_id, user.actor, fields, person_id, note))
+
+
 def _as_dict(result: Any) -> dict[str, Any]:
     return result.to_dict() if hasattr(result, "to_dict") else dict(result.__dict__)
 
 
 def run_search(web: WebState, user: User, q: str, params: dict[str, str | None]) -> Any:
+    """The search as the user may see it: hits, total and facets all restricted to their scope."""
     year = params.get("year")
     query = SearchQuery(text=q, doc_type=params.get("doc_type") or None, issuer=params.get("issuer") or None,
-                        event_type=params.get("event_type") or None,
+                        event_type=params.get("event_type") or None, unit=params.get("unit") or None,
+                        family=params.get("family") or None,
                         year=int(year) if year and year.isdigit() else None,
                         date_from=_date(params.get("date_from")), date_to=_date(params.get("date_to")),
                         scope=web.search_scope(user), facets=FACETS, limit=50)
@@ -171,13 +245,17 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
+SEARCH_FILTERS = ("doc_type", "issuer", "year", "event_type", "family", "unit", "date_from", "date_to")
+
+
 @router.get("/search")
 def search(request: Request, q: str = "", doc_type: str | None = None, issuer: str | None = None,
-           year: str | None = None, event_type: str | None = None, date_from: str | None = None,
-           date_to: str | None = None, user: User = Depends(current_user)) -> dict[str, Any]:
+           year: str | None = None, event_type: str | None = None, unit: str | None = None,
+           family: str | None = None, date_from: str | None = None, date_to: str | None = None,
+           user: User = Depends(current_user)) -> dict[str, Any]:
     result = run_search(state(request), user, q, {"doc_type": doc_type, "issuer": issuer, "year": year,
-                                                  "event_type": event_type, "date_from": date_from,
-                                                  "date_to": date_to})
+                                                  "event_type": event_type, "unit": unit, "family": family,
+                                                  "date_from": date_from, "date_to": date_to})
     return {"total": result.total, "hits": [h.to_json() for h in result.hits],
             "facets": {k: {f.value: f.count for f in v} for k, v in result.facets.items()}}
 

@@ -3,16 +3,21 @@ through `flows.compose.process_file` on behalf of the uploader, and its outcome 
 document page (`web_document`, keyed by sha256, with the unit path that decides who may see it).
 
 Filenames are never used as paths: the upload is stored as `<uuid>` and the name the user gave is
-only a display name. Job status lives in memory (the page polls it); outcomes live in the database.
+only a display name. Jobs live in the database (`web_job`), so the page can list a user's uploads
+again after a reload, any server process answers for them, and jobs a stopped server left behind
+are taken up again on start (`recover`) while their file is still there. Recovery assumes one
+server process per data folder (what `sohoa serve` runs): a second process starting beside a
+busy one would take up its running jobs again (applying is idempotent, so this costs time only).
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
+import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +27,7 @@ from flows.compose import Context, process_file
 from pipeline.contract import outcome_to_dict
 from pipeline.model import Outcome, nfc
 from records import RecordsStore
+from records.config import VN_TZ
 
 ALLOWED_SUFFIXES = (".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
@@ -44,20 +50,15 @@ class DocumentRow:
                    row["outcome"], dt.datetime.fromisoformat(row["at"]))
 
 
-@dataclass
-class Job:
-    id: str
-    user: str
-    name: str
-    status: str = "queued"  # queued | running | done | failed
-    sha256: str | None = None
-    error_code: str | None = None
-    message: str | None = None
-    events: int = 0
-    review: int = 0
+_JOB_FIELDS = ("id", "user", "name", "status", "sha256", "error_code", "message", "events", "review")
+PENDING = ("queued", "running")
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+
+def job_dict(row: Any) -> dict[str, Any]:
+    """A job as the API shows it (status: queued | running | done | failed | refused)."""
+    out = {key: row[key] for key in _JOB_FIELDS}
+    out["created_at"] = dt.datetime.fromtimestamp(row["created_at"], VN_TZ).replace(tzinfo=None).isoformat(timespec="seconds")
+    return out
 
 
 def display_name(filename: str | None) -> str:
@@ -81,50 +82,90 @@ def page_facts(outcome: Outcome) -> dict[str, Any]:
 
 
 class Uploads:
-    """The background pool and the kept outcomes."""
+    """The background pool, the jobs and the kept outcomes."""
 
     def __init__(self, db: WebDB, folder: Path, ctx: Context, records: RecordsStore, workers: int):
         self.db, self.folder, self.ctx, self.records = db, folder, ctx, records
         folder.mkdir(parents=True, exist_ok=True)
         self.pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="upload")
-        self.jobs: dict[str, Job] = {}
-        self._lock = threading.Lock()
 
     def temp_path(self) -> Path:
         return self.folder / uuid.uuid4().hex
 
-    def submit(self, user: User, name: str, path: Path) -> Job:
-        job = Job(id=uuid.uuid4().hex, user=user.name, name=name)
-        with self._lock:
-            self.jobs[job.id] = job
-        self.pool.submit(self._run, job, user, path)
-        return job
+    def _insert(self, user: User, name: str, status: str, path: Path | None = None, **more: Any) -> str:
+        job_id, now = uuid.uuid4().hex, time.time()
+        self.db.write("INSERT INTO web_job (id, user, name, status, error_code, message, path, created_at, "
+                      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      (job_id, user.name, name, status, more.get("error_code"), more.get("message"),
+                       path.name if path else None, now, now))
+        return job_id
 
-    def job(self, job_id: str, user: User) -> Job | None:
-        job = self.jobs.get(job_id)
-        return job if job is not None and job.user == user.name else None
+    def submit(self, user: User, name: str, path: Path) -> dict[str, Any]:
+        job_id = self._insert(user, name, "queued", path)
+        self.pool.submit(self._run, job_id, user, name, path)
+        return self.job(job_id, user) or {}
 
-    def _run(self, job: Job, user: User, path: Path) -> None:
-        job.status = "running"
+    def refuse(self, user: User, name: str, code: str, message: str) -> dict[str, Any]:
+        """A file refused on arrival: kept as a job too, so a reloaded page still shows why."""
+        return self.job(self._insert(user, name, "refused", error_code=code, message=message), user) or {}
+
+    def _set(self, job_id: str, **fields: Any) -> None:
+        names = ", ".join(f"{k} = ?" for k in fields)
+        self.db.write(f"UPDATE web_job SET {names}, updated_at = ? WHERE id = ?",
+                      (*fields.values(), time.time(), job_id))
+
+    def job(self, job_id: str, user: User) -> dict[str, Any] | None:
+        row = self.db.one("SELECT * FROM web_job WHERE id = ? AND user = ?", (job_id, user.name))
+        return job_dict(row) if row is not None else None
+
+    def jobs_of(self, user: User, limit: int = 50) -> list[dict[str, Any]]:
+        """The user's latest uploads, newest first (what the upload page shows after a reload)."""
+        return [job_dict(r) for r in self.db.all(
+            "SELECT * FROM web_job WHERE user = ? ORDER BY created_at DESC LIMIT ?", (user.name, limit))]
+
+    def counts(self, user: User, since: float) -> tuple[int, int]:
+        """(files accepted since `since`, files still waiting or being read) for the upload quota."""
+        row = self.db.one(
+            "SELECT SUM(CASE WHEN created_at > ? AND status != 'refused' THEN 1 ELSE 0 END) AS lately, "
+            "SUM(CASE WHEN status IN ('queued', 'running') THEN 1 ELSE 0 END) AS pending "
+            "FROM web_job WHERE user = ?", (since, user.name))
+        return (row["lately"] or 0, row["pending"] or 0) if row is not None else (0, 0)
+
+    def recover(self, find_user: Callable[[str], User | None]) -> int:
+        """Take up the jobs a stopped server left queued or running; fail those whose file is gone."""
+        taken = 0
+        for row in self.db.all("SELECT * FROM web_job WHERE status IN ('queued', 'running')"):
+            path = self.folder / row["path"] if row["path"] else None
+            user = find_user(row["user"])
+            if path is None or not path.exists() or user is None:
+                self._set(row["id"], status="failed", error_code="UPLOAD-INTERRUPTED",
+                          message="Việc xử lý bị gián đoạn khi máy chủ khởi động lại; hãy tải tệp lên lại.")
+                continue
+            self._set(row["id"], status="queued")
+            self.pool.submit(self._run, row["id"], user, row["name"], path)
+            taken += 1
+        return taken
+
+    def _run(self, job_id: str, user: User, name: str, path: Path) -> None:
+        self._set(job_id, status="running")
         try:
             ctx = Context(config=self.ctx.config, calendar=self.ctx.calendar, stages=self.ctx.stages,
                           records=self.records, search=self.ctx.search, actor=user.actor)
-            outcome = process_file(path, ctx, display_name=job.name)
-            job.sha256 = outcome.sha256
+            outcome = process_file(path, ctx, display_name=name)
             if not outcome.ok:
-                job.status, job.error_code, job.message = "failed", outcome.error_code, outcome.error_message
+                self._set(job_id, status="failed", sha256=outcome.sha256, error_code=outcome.error_code,
+                          message=outcome.error_message)
                 return
             data = outcome_to_dict(outcome)
             data["web"] = page_facts(outcome)
             unit_path = self.records.scope_path(outcome)
-            self._keep(data, job.name, user, unit_path)
+            self._keep(data, name, user, unit_path)
             events = (data.get("records") or {}).get("events") or []
-            job.events = len(data.get("events") or [])
-            job.review = sum(1 for e in events if e.get("status") == "needs_review")
-            job.status = "done"
+            self._set(job_id, status="done", sha256=outcome.sha256, events=len(data.get("events") or []),
+                      review=sum(1 for e in events if e.get("status") == "needs_review"))
         except Exception as exc:  # never lose a job silently: the page must show it failed
-            job.status, job.error_code = "failed", "PROCESSING-FAILED"
-            job.message = f"Lỗi không xác định khi xử lý tệp ({type(exc).__name__})."
+            self._set(job_id, status="failed", error_code="PROCESSING-FAILED",
+                      message=f"Lỗi không xác định khi xử lý tệp ({type(exc).__name__}).")
         finally:
             path.unlink(missing_ok=True)
 

@@ -1,4 +1,6 @@
-"""The HTML pages (Jinja2, Vietnamese): login, upload, document, review queue, search, person.
+"""The HTML pages (Jinja2, Vietnamese): login, upload, document, review queue (approve, correct,
+reject), search, person. The accounts pages are in `app.web.admin`, the dashboard in
+`app.web.dashboard`; both render through `render` here.
 
 Pages use the same scope rules and the same records calls as the API; forms carry the CSRF field
 and the upload page's script sends the header. Live parts poll the JSON API with plain fetch.
@@ -12,15 +14,20 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
+from starlette.concurrency import run_in_threadpool
 
 from app.labels import EVENT_LABELS
 from app.web.accounts import User
-from app.web.api import do_login, run_search
+from app.web.api import SEARCH_FILTERS, do_login, do_logout, run_search
 from app.web.security import check_csrf, current_user, optional_user, page_context, state
+from pipeline.families import families
+from records import InvalidRequest, NotPermitted
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["event_label"] = lambda t: EVENT_LABELS.get(t, t)
+templates.env.globals["event_labels"] = EVENT_LABELS
+templates.env.globals["family_label"] = lambda key: families()[key].label if key in families() else key
 
 
 def highlight(fragment: str | None) -> Markup:
@@ -42,7 +49,23 @@ templates.env.filters["highlight"] = highlight
 templates.env.filters["vn_date"] = vn_date
 
 FACET_LABELS = {"doc_type": "Loại văn bản", "issuer": "Cơ quan ban hành", "year": "Năm",
-                "event_types": "Loại sự kiện", "units": "Đơn vị"}
+                "event_types": "Loại sự kiện", "units": "Đơn vị",
+                "family": "Sổ theo dõi"}
+# The review page's correction form: (field, label, input type), in reading order.
+CORRECTION_FIELDS = (
+    ("type", "Loại sự kiện", "select"), ("person.name", "Họ và tên", "text"),
+    ("person.birth_date", "Ngày sinh", "date"), ("effective_date", "Ngày hiệu lực", "date"),
+    ("from.unit", "Từ đơn vị", "text"), ("from.position", "Từ chức vụ", "text"),
+    ("to.unit", "Đến đơn vị", "text"), ("to.position", "Đến chức vụ", "text"),
+    ("salary.scale_code", "Mã ngạch", "text"), ("salary.step", "Bậc lương", "number"),
+    ("salary.coefficient", "Hệ số lương", "text"),
+)
+AUDIT_LABELS = {"login": "Đăng nhập", "login_failed": "Đăng nhập sai", "login_throttled": "Đăng nhập bị chặn tạm thời",
+                "logout": "Đăng xuất", "account_issue": "Cấp tài khoản", "account_revoke": "Thu hồi tài khoản",
+                "account_reset_password": "Đặt lại mật khẩu", "password_change": "Đổi mật khẩu",
+                "password_change_failed": "Đổi mật khẩu không thành công"}
+templates.env.globals["audit_label"] = lambda a: AUDIT_LABELS.get(a, a)
+DONE = {"approve": "Đã duyệt.", "reject": "Đã từ chối.", "correct": "Đã sửa và cập nhật vào hồ sơ."}
 
 
 def render(request: Request, name: str, user: User | None, status: int = 200, **more) -> HTMLResponse:
@@ -69,7 +92,7 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
 
 @router.post("/logout", dependencies=[Depends(check_csrf)])
 def logout(request: Request) -> Response:
-    request.session.clear()
+    do_logout(request)
     return RedirectResponse("/login", status_code=303)
 
 
@@ -77,7 +100,8 @@ def logout(request: Request) -> Response:
 def home(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
     web = state(request)
     docs = [d for d in web.uploads.recent(50) if web.document_visible(user, d)][:20]
-    return render(request, "upload.html", user, docs=docs, limit_mb=web.settings.limits.max_bytes >> 20)
+    return render(request, "upload.html", user, docs=docs, limit_mb=web.settings.limits.max_bytes >> 20,
+                  limits=web.settings.web)
 
 
 @router.get("/documents/{sha256}")
@@ -88,10 +112,33 @@ def document(sha256: str, request: Request, user: User = Depends(current_user)) 
                   has_image=(outcome.get("web") or {}).get("media_type", "").startswith(("image/", "application/pdf")))
 
 
+def review_page(request: Request, user: User, status: int = 200, **more) -> HTMLResponse:
+    items = state(request).records.review_items(user.actor)
+    done = DONE.get(request.query_params.get("done") or "")
+    return render(request, "review.html", user, status=status, items=items, done=done,
+                  fields=CORRECTION_FIELDS, event_types=sorted(EVENT_LABELS.items(), key=lambda kv: kv[1]), **more)
+
+
 @router.get("/review")
 def review(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
-    items = state(request).records.review_items(user.actor)
-    return render(request, "review.html", user, items=items, done=request.query_params.get("done"))
+    return review_page(request, user)
+
+
+@router.post("/review/{item_id}/correct", dependencies=[Depends(check_csrf)])
+async def review_correct(item_id: int, request: Request, user: User = Depends(current_user)) -> Response:
+    """The per-event form: every field is sent; the records keep only those that changed."""
+    form = await request.form()
+    changes = {name: str(form.get(f"f.{name}", "")) for name, _, _ in CORRECTION_FIELDS}
+    note = str(form.get("note", "")).strip() or None
+    return await run_in_threadpool(_correct, request, user, item_id, changes, note)  # database work: off the loop
+
+
+def _correct(request: Request, user: User, item_id: int, changes: dict[str, str], note: str | None) -> Response:
+    try:
+        state(request).records.correct(item_id, user.actor, changes, note=note)
+    except (InvalidRequest, NotPermitted) as exc:  # shown beside the form, the typed values kept
+        return review_page(request, user, status=400, error=exc.message, error_item=item_id, draft=changes)
+    return RedirectResponse("/review?done=correct", status_code=303)
 
 
 @router.post("/review/{item_id}/{action}", dependencies=[Depends(check_csrf)])
@@ -110,22 +157,11 @@ def review_action(item_id: int, action: str, request: Request, note: str = Form(
 @router.get("/search")
 def search(request: Request, q: str = "", user: User = Depends(current_user)) -> HTMLResponse:
     web = state(request)
-    params = {k: request.query_params.get(k) for k in ("doc_type", "issuer", "year", "event_type",
-                                                         "date_from", "date_to")}
+    params = {k: request.query_params.get(k) for k in SEARCH_FILTERS}
     result = run_search(web, user, q, params)
     people = web.records.find_people(q, user.actor) if q.strip() else []
     return render(request, "search.html", user, q=q, result=result, people=people, params=params,
                   facet_labels=FACET_LABELS)
-
-
-@router.get("/dashboard")
-def dashboard(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
-    """Timeliness per unit of the user's scope, the overdue list, the incomplete files."""
-    records = state(request).records
-    report = records.timeliness(user.actor)
-    overdue = [d for d in report.documents if d.status == "overdue"]
-    incomplete = records.incomplete_files(user.actor)[:100]
-    return render(request, "dashboard.html", user, report=report, overdue=overdue, incomplete=incomplete)
 
 
 @router.get("/people/{person_id}")

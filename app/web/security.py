@@ -1,8 +1,15 @@
-"""Who is asking and what they may see: the session user, CSRF tokens, and the scope rule.
+"""Who is asking and what they may see: the session user, CSRF tokens, the scope rule, and the
+audit log every login and account action goes to.
 
-The session is Starlette's signed cookie (itsdangerous); it holds only the user name and the CSRF
-token. Scope (R6): a user sees the subtree of their unit's scope root; anything outside is
-answered exactly like something that does not exist (404), so counts, errors and URLs leak nothing.
+The session is Starlette's signed cookie (itsdangerous, `Secure` unless the settings allow plain
+http); it holds only the user name, the account's password epoch (a changed or reset password
+ends older sessions) and the CSRF token. Scope (R6): a user sees the subtree of their unit's scope
+root; anything outside is answered exactly like something that does not exist (404), so counts,
+errors and URLs leak nothing. A user whose password was reset reaches nothing but the password
+change until they have changed it.
+
+Audit: accounts live in the web database, but their entries go to the records' audit log
+(`RecordsStore.log_action`), so one log holds logins, account actions and records changes alike.
 """
 from __future__ import annotations
 
@@ -14,13 +21,16 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
-from app.web.accounts import Accounts, Throttle, User
+from app.web.accounts import ROLES, Accounts, Throttle, User
+from app.web.errors import PasswordChangeRequired
 from app.web.jobs import DocumentRow, Uploads
 from app.settings import Settings
 from index.backend import SearchBackend
-from records import RecordsStore
+from records import Actor, RecordsStore
 
 NOT_FOUND = "Không tìm thấy."
+# What a user with a reset password may still reach.
+PASSWORD_PATHS = frozenset({"/api/me", "/api/logout", "/logout", "/api/account/password", "/account/password"})
 
 
 @dataclass
@@ -31,6 +41,13 @@ class WebState:
     records: RecordsStore
     search: SearchBackend
     throttle: Throttle
+
+    def close(self) -> None:
+        """Stop the upload pool (waiting for running jobs), then close the stores."""
+        self.uploads.close()
+        self.records.close()
+        self.search.close()
+        self.accounts.db.close()
 
     def scope_root(self, user: User) -> str:
         return self.records.tree.scope_root(user.unit)
@@ -49,6 +66,22 @@ class WebState:
         if root in json.loads(row.unit_path or "[]"):
             return True
         return any(self.records.tree.contains(root, unit) for unit in self.uploads.uploading_units(row.sha256))
+
+    def audit(self, actor: Actor | User, action: str, request: Request | None = None, **details: Any) -> None:
+        """One entry in the records' audit log (never a password)."""
+        if isinstance(actor, User):
+            actor = actor.actor
+        if request is not None:
+            details["ip"] = client_ip(request)
+        self.records.log_action(actor, action, details)
+
+    def actor_for_name(self, name: str) -> Actor:
+        """Who a login attempt claims to be: the account when it exists, else the province root
+        (so only the Department reads attempts on names that do not exist)."""
+        account = self.accounts.account(name)
+        if account is not None:
+            return Actor(account.name, account.unit, ROLES[account.role][0])
+        return Actor(name.strip()[:120] or "?", self.records.config.home_root, "viewer")
 
     def visible_document(self, user: User, sha256: str) -> DocumentRow:
         row = self.uploads.document(sha256)
@@ -70,24 +103,42 @@ def csrf_token(request: Request) -> str:
 
 
 async def check_csrf(request: Request) -> None:
-    """Every state-changing request carries the session's token (header for fetch, field for forms)."""
+    """Every state-changing request carries the session's token (header for fetch and uploads,
+    field for the pages' urlencoded forms; a multipart body is never parsed just to look)."""
     expected = request.session.get("csrf")
     sent = request.headers.get("x-csrf-token")
-    if sent is None and "form" in request.headers.get("content-type", ""):
+    if sent is None and request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
         sent = (await request.form()).get("csrf_token")
     if not expected or not isinstance(sent, str) or not hmac.compare_digest(expected, sent):
         raise HTTPException(403, "Phiên làm việc không hợp lệ (CSRF); hãy tải lại trang.")
 
 
+def start_session(request: Request, user: User) -> None:
+    request.session.clear()
+    request.session["user"], request.session["epoch"] = user.name, user.epoch
+
+
 def optional_user(request: Request) -> User | None:
+    """The session's user while the account is active and its password unchanged since login."""
     name = request.session.get("user")
-    return state(request).accounts.get(name) if name else None
+    user = state(request).accounts.get(name) if name else None
+    if user is None or request.session.get("epoch") != user.epoch:
+        return None
+    return user
 
 
-def current_user(request: Request) -> User:
+def session_user(request: Request) -> User:
+    """The logged-in user, even one who still has to change a reset password."""
     user = optional_user(request)
     if user is None:
         raise HTTPException(401, "Cần đăng nhập.")
+    return user
+
+
+def current_user(request: Request) -> User:
+    user = session_user(request)
+    if user.must_change and request.url.path not in PASSWORD_PATHS:
+        raise PasswordChangeRequired()
     return user
 
 
