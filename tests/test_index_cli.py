@@ -62,6 +62,10 @@ def test_search_filters(home):
     assert lines(run(home, "search", "", "--json", "--from", "2030-01-01").output) == []
     assert len(lines(run(home, "search", "", "--json", "--to", "31/12/2030", "--limit", "1").output)) == 1
     assert lines(run(home, "search", "--json", "--unit", "some-unit").output) == []
+    # The register filter: the appointment decision is a personnel one; no training decision is held.
+    assert [h["number"] for h in lines(run(home, "search", "", "--json", "--family", "personnel").output)] == \
+        ["1194/QĐ-BVĐK"]
+    assert lines(run(home, "search", "", "--json", "--family", "training").output) == []
 
 
 def test_search_in_vietnamese_for_people(home):
