@@ -1,7 +1,7 @@
 """Accuracy and speed of event extraction on the synthetic corpus, per file kind.
 
     python -m bench.extraction_accuracy --n N [--seed S] [--kinds docx,pdf,scan300] [--corpus DIR]
-                                        [--jobs J] [--json]
+                                        [--jobs J] [--json] [--families personnel|registers|…]
 
 Builds (or reuses) a corpus with `bench.corpus.build`, reads every file the way the pipeline does
 (identify → load → parse; read documents are cached beside the corpus, so OCR runs once) and runs
@@ -18,6 +18,13 @@ Builds (or reuses) a corpus with `bench.corpus.build`, reads every file the way 
 - throughput of extraction alone (documents/s, one thread, read documents in memory).
 
 Targets (issue 4): F1 ≥ 0.97 text PDF and DOCX, ≥ 0.93 300-dpi scans; fields ≥ 0.95; ≥ 50 docs/s.
+
+`--families registers` measures the other registers (issue 10: organisation, local government,
+awards, training; `bench.corpus.registers`) instead of the personnel decisions, reported per
+family (a document's family is its spec's topic). An event about a unit is right when its type,
+unit name and effective date are; "register fields" are the keys docs/registers.md adds (unit
+parent, kind, new name, related units, course, year, staff group, detail) and the posts, counted
+where the truth or the reading has a value. Same targets, per family.
 """
 from __future__ import annotations
 
@@ -44,6 +51,10 @@ KIND_NAMES = {"docx": "DOCX", "pdf": "text PDF", "scan300": "scan 300 dpi", "sca
               "scan150": "scan 150 dpi", "scan100": "scan 100 dpi", "photo": "photo"}
 FIELDS = ("birth_date", "from.unit", "from.position", "to.unit", "to.position",
           "salary.scale_code", "salary.step", "salary.coefficient")
+REGISTER_FIELDS = ("birth_date", "from.unit", "from.position", "to.unit", "to.position", "detail", "year",
+                   "staff_group", "unit.parent", "unit.kind", "unit.new_name", "unit.related", "course.name",
+                   "course.organiser", "course.place", "course.start_date", "course.end_date")
+REGISTER_FAMILIES = ("organisation", "local_government", "awards", "training")
 CONFIDENT = 0.9
 
 
@@ -57,6 +68,8 @@ class Tally:
     fields_all: int = 0
     extras_ok: int = 0
     extras_all: int = 0
+    register_ok: int = 0
+    register_all: int = 0
     confident: int = 0
     confident_right: int = 0
     seconds: float = 0.0
@@ -75,6 +88,7 @@ class Tally:
                 "tp": self.tp, "fp": self.fp, "fn": self.fn, "f1": round(self.f1(), 4),
                 "field_accuracy": ratio(self.fields_ok, self.fields_all),
                 "extra_field_accuracy": ratio(self.extras_ok, self.extras_all),
+                "register_field_accuracy": ratio(self.register_ok, self.register_all),
                 "precision_at_0.9": ratio(self.confident_right, self.confident),
                 "share_of_right_at_0.9": ratio(self.confident_right, self.tp),
                 "scope_accuracy": ratio(self.scope_ok, self.scope_all),
@@ -95,14 +109,34 @@ def _read(path: Path, cache: Path, config: PipelineConfig) -> tuple[Document, St
 
 
 def _key(event: dict) -> tuple:
-    return event["type"], canonical(event["person"]["name"]), event["effective_date"]
+    """Type, who (a person, or the unit of a register event) and effective date."""
+    who = event["person"]["name"] if event.get("person") else (event.get("unit") or {}).get("name", "")
+    return event["type"], canonical(who), event["effective_date"]
 
 
 def _value(event: dict, name: str):
     if name == "birth_date":
-        return event["person"]["birth_date"]
+        return (event.get("person") or {}).get("birth_date")
+    if "." not in name:
+        return event.get(name)
     part, sub = name.split(".")
-    return (event.get(part) or {}).get(sub)
+    value = (event.get(part) or {}).get(sub)
+    if isinstance(value, str):
+        return canonical(value)
+    if isinstance(value, list):
+        return [canonical(v) for v in value] or None
+    return value
+
+
+def _score_register(tally: Tally, mine: dict, truth: dict, name: str) -> None:
+    for f in REGISTER_FIELDS:
+        have, should = _value(mine, f), _value(truth, f)
+        if have is None and should is None:
+            continue
+        tally.register_all += 1
+        tally.register_ok += have == should
+        if have != should:
+            tally.misses.append((name, f, have, should))
 
 
 def _extras(note: dict, found, tabled: bool) -> list[tuple[object, object]]:
@@ -146,6 +180,9 @@ def _score(tally: Tally, truth: dict, extraction, name: str) -> None:
             continue
         tally.tp += 1
         mine = event_to_dict(found)
+        if topic in REGISTER_FAMILIES:
+            _score_register(tally, mine, event, name)
+            continue
         for f in FIELDS:
             tally.fields_all += 1
             ok = _value(mine, f) == _value(event, f)
@@ -165,12 +202,16 @@ def _score(tally: Tally, truth: dict, extraction, name: str) -> None:
             tally.confident_right += right
 
 
-def run(corpus: Path, kinds: tuple[str, ...], n: int, seed: int, jobs: int) -> dict[str, Tally]:
+def run(corpus: Path, kinds: tuple[str, ...], n: int, seed: int, jobs: int,
+        families: tuple[str, ...] = ("personnel",)) -> dict[str, Tally]:
+    """Tallies by kind ("docx", …), or by "kind/family" for register families."""
     manifest_path = corpus / "manifest.json"
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else None
     if not manifest or manifest.get("n") != n or manifest.get("seed") != seed \
-            or not set(kinds) <= set(manifest.get("kinds", [])):
-        manifest = build(corpus, n, seed, kinds, letter=True, jobs=jobs)
+            or not set(kinds) <= set(manifest.get("kinds", [])) \
+            or manifest.get("families", ["personnel"]) != list(families):
+        manifest = build(corpus, n, seed, kinds, letter=families == ("personnel",), jobs=jobs,
+                         families=families)
     config = PipelineConfig(Paths(corpus / "home"))
     cache = corpus / "read-cache"
     cache.mkdir(exist_ok=True)
@@ -182,7 +223,8 @@ def run(corpus: Path, kinds: tuple[str, ...], n: int, seed: int, jobs: int) -> d
         path = corpus / entry["file"]
         truth = json.loads((corpus / entry["truth"]).read_text(encoding="utf-8"))
         document, parsed = _read(path, cache, config)
-        tally = tallies[entry["preset"]]
+        topic = truth["spec"].get("topic")
+        tally = tallies[f"{entry['preset']}/{topic}" if topic in REGISTER_FAMILIES else entry["preset"]]
         start = time.perf_counter()
         extraction = extract(document, parsed)
         tally.seconds += time.perf_counter() - start
@@ -191,15 +233,21 @@ def run(corpus: Path, kinds: tuple[str, ...], n: int, seed: int, jobs: int) -> d
     return tallies
 
 
+def _label(key: str) -> str:
+    kind, _, family = key.partition("/")
+    return KIND_NAMES.get(kind, kind) + (f" {family}" if family else "")
+
+
 def _print(tallies: dict[str, Tally], verbose: bool) -> None:
-    head = f"{'kind':<14}{'docs':>5}{'events':>7}{'F1':>7}{'fields':>8}{'extras':>8}{'P@0.9':>7}" \
+    head = f"{'kind':<32}{'docs':>5}{'events':>7}{'F1':>7}{'fields':>8}{'extras':>8}{'P@0.9':>7}" \
            f"{'R@0.9':>7}{'scope':>7}{'docs/s':>8}"
     print(head)
-    for kind, tally in tallies.items():
+    for kind, tally in sorted(tallies.items()):
         s = tally.summary()
         cell = lambda v: f"{v:.3f}" if isinstance(v, float) else "  -  "  # noqa: E731
-        print(f"{KIND_NAMES.get(kind, kind):<14}{s['documents']:>5}{s['events_true']:>7}{cell(s['f1']):>7}"
-              f"{cell(s['field_accuracy']):>8}{cell(s['extra_field_accuracy']):>8}"
+        fields = s["register_field_accuracy"] if "/" in kind else s["field_accuracy"]
+        print(f"{_label(kind):<32}{s['documents']:>5}{s['events_true']:>7}{cell(s['f1']):>7}"
+              f"{cell(fields):>8}{cell(s['extra_field_accuracy']):>8}"
               f"{cell(s['precision_at_0.9']):>7}{cell(s['share_of_right_at_0.9']):>7}"
               f"{cell(s['scope_accuracy']):>7}{s['docs_per_s'] or 0:>8.0f}")
     if verbose:
@@ -218,10 +266,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=1, help="processes to render the corpus with")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--verbose", action="store_true", help="list misses on stderr")
+    ap.add_argument("--families", default="personnel",
+                    help="personnel (default), registers, or a comma list of register families")
     args = ap.parse_args(argv)
     kinds = tuple(k for k in args.kinds.split(",") if k)
-    corpus = args.corpus or OUT / f"extraction-{args.seed}-{args.n}"
-    tallies = run(corpus, kinds, args.n, args.seed, args.jobs)
+    families = tuple(f for f in args.families.split(",") if f)
+    tag = "" if families == ("personnel",) else "-" + "+".join(families)
+    corpus = args.corpus or OUT / f"extraction-{args.seed}-{args.n}{tag}"
+    tallies = run(corpus, kinds, args.n, args.seed, args.jobs, families)
     if args.json:
         print(json.dumps({k: t.summary() for k, t in tallies.items()}, ensure_ascii=False, indent=1))
     else:

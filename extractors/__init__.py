@@ -1,4 +1,6 @@
-"""Personnel events extracted from decisions, person by person (CONTRACT.md event types).
+"""Events extracted from decisions, person by person or unit by unit: personnel events (CONTRACT.md
+event types) and those of the other registers — organisation, local government, awards, training
+(docs/registers.md; `extractors.registers`).
 
     extract_events(document, structure) -> tuple[Event, ...]   the events to apply
     extract(document, structure) -> Extraction                  scope + every event, applicable or not

@@ -14,6 +14,7 @@ from extractors.fields import Found, Located, Reading, Value, read_segment, read
 from extractors.locate import Anchor, Where
 from extractors.nlp import Analysis
 from extractors.names import person_name
+from extractors.register_fields import read_extras
 from extractors.text import fold
 
 _ITEM = re.compile(r"(?m)^[ \t]*(?:\d{1,3}[.)]|[a-zđ][)]|[-–•+])[ \t]*")
@@ -85,11 +86,14 @@ def people_in_article(op: Operative, anchor: Anchor | None, page: int | None) ->
     segments, shared_spans = _segments(a)
     shared: Reading = {}
     for start, end in shared_spans:
-        for key, value in read_shared(a, start, end, op.event_type).items():
+        found = read_shared(a, start, end, op.event_type)
+        read_extras(a, start, end, op.event_type, found)
+        for key, value in found.items():
             shared.setdefault(key, value)
     people = []
     for start, end, bare in segments:
         reading = read_segment(a, start, end, op.event_type, bare)
+        read_extras(a, start, end, op.event_type, reading)
         for key, value in shared.items():
             reading.setdefault(key, value)
         if "person.name" in reading:
@@ -100,4 +104,6 @@ def people_in_article(op: Operative, anchor: Anchor | None, page: int | None) ->
 def shared_fields(op: Operative, anchor: Anchor | None, page: int | None) -> Found:
     """What the article states for everyone when the people are in an attached table."""
     a = op.analysis
-    return locate(read_shared(a, 0, len(a.text), op.event_type), a, anchor, page)
+    reading = read_shared(a, 0, len(a.text), op.event_type)
+    read_extras(a, 0, len(a.text), op.event_type, reading)
+    return locate(reading, a, anchor, page)

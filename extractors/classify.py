@@ -61,8 +61,23 @@ def _is_verb(a: Analysis, cue: Cue) -> bool:
     return not before or before[-1] in ".;:\n" or bool(_LIST_MARK.search(before))
 
 
+def _paragraph(a: Analysis, pos: int) -> str:
+    start = a.text.rfind("\n", 0, pos) + 1
+    end = a.text.find("\n", pos)
+    return a.text[start:len(a.text) if end < 0 else end]
+
+
+def _in_context(a: Analysis, cue: Cue) -> bool:
+    """A trigger whose type names a context ("cử" → a class) counts only with it in its paragraph."""
+    context = rules().event_type(cue.key).context
+    if not context:
+        return True
+    paragraph = fold(_paragraph(a, cue.start))
+    return any(re.search(rf"\b{re.escape(word)}\b", paragraph) for word in context)
+
+
 def _decide(a: Analysis) -> tuple[Cue, float] | None:
-    triggers = [c for c in a.of("TRIGGER") if _is_verb(a, c)]
+    triggers = [c for c in a.of("TRIGGER") if _is_verb(a, c) and _in_context(a, c)]
     if not triggers:
         return None
     first = triggers[0]

@@ -14,10 +14,8 @@ import math
 
 from extractors.fields import Found, Located
 from extractors.rules import rules
+from extractors.text import fold
 from pipeline.vietnamese import is_syllable
-
-_KEY_FIELDS = ("person.name", "effective_date")
-
 
 def _ocr_factor(ocr: float) -> float:
     # Tesseract reports 0.9–0.97 on clean words; below that band misreadings grow quickly.
@@ -33,6 +31,14 @@ def _plausible_name(name: str) -> float:
     if not all(is_syllable(w) and w[:1].isupper() for w in words):
         return 0.6
     return 1.0
+
+
+def _plausible_unit(name: str) -> float:
+    """A unit's name opens with a head word ("Trung tâm", "Phòng") and is a few words long."""
+    words = name.split()
+    heads = rules().unit_heads
+    opens = any(fold(name).startswith(fold(head) + " ") for head in heads)
+    return (1.0 if opens else 0.7) * (1.0 if 2 <= len(words) <= 20 else 0.5)
 
 
 def _plausible_birth(day: dt.date, issued: dt.date | None) -> float:
@@ -64,6 +70,8 @@ def field_confidence(key: str, value: Located, found: Found, issued: dt.date | N
     score = value.confidence * _ocr_factor(value.where.ocr)
     if key == "person.name":
         score *= _plausible_name(value.value)
+    elif key == "unit.name":
+        score *= _plausible_unit(value.value)
     elif key == "person.birth_date":
         score *= _plausible_birth(value.value, issued)
     elif key == "effective_date":
@@ -75,13 +83,15 @@ def field_confidence(key: str, value: Located, found: Found, issued: dt.date | N
     return round(min(1.0, max(0.0, score)), 3)
 
 
-def event_confidence(type_confidence: float, scores: dict[str, float]) -> float:
+def event_confidence(type_confidence: float, scores: dict[str, float], subject: str = "person.name") -> float:
     """P(type, name and effective date are all right), nudged by the other fields.
 
-    The weaker of name and date counts, not their product: on one page, OCR quality is shared,
-    and multiplying it in twice made right scanned events look unsure."""
-    key = type_confidence * min(scores.get(field, 0.5) for field in _KEY_FIELDS)
-    others = [v for k, v in scores.items() if k not in _KEY_FIELDS]
+    `subject` is the field that names who the event is about: the person, or the unit of a
+    register event. The weaker of name and date counts, not their product: on one page, OCR
+    quality is shared, and multiplying it in twice made right scanned events look unsure."""
+    keys = (subject, "effective_date")
+    key = type_confidence * min(scores.get(field, 0.5) for field in keys)
+    others = [v for k, v in scores.items() if k not in keys]
     if others:
         key *= math.exp(sum(math.log(max(v, 0.05)) for v in others) / len(others)) ** 0.25
     return round(min(1.0, max(0.0, key)), 3)

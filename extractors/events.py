@@ -2,15 +2,17 @@
 
     Document + Structure ─scope─▶ decision? ─type─▶ operative article ─people─▶ article items
                                                      │                      └▶ attached table rows
+                                                     ├─ units (registers: restructurings, awards
+                                                     │   to units, pledges, classes)
                                                      └─ shared fields ("kể từ ngày …", signing date)
-                         ─assemble─▶ Event per person, with evidence and confidence
+                         ─assemble─▶ Event per person or unit, with evidence and confidence
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from extractors import wordrows
+from extractors import registers, wordrows
 from extractors.articles import locate, people_in_article, shared_fields
 from extractors.classify import (Operative, articles_of, is_personnel_document, operative,
                                  out_of_scope_topic)
@@ -21,7 +23,7 @@ from extractors.nlp import analyse
 from extractors.rules import rules
 from extractors.tables import Cell, Grid, people_in_tables
 from extractors.text import unwrap
-from pipeline.model import Document, Event, Evidence, Person, Post, Salary, Structure
+from pipeline.model import Article, Document, Event, Evidence, Person, Post, Salary, Structure
 
 _SALARY_TYPES = {"salary_raise", "early_salary_raise", "seniority_allowance", "recruitment"}
 
@@ -30,19 +32,31 @@ _SALARY_TYPES = {"salary_raise", "early_salary_raise", "seniority_allowance", "r
 class Extraction:
     """What a document yields: its scope and every event, applicable or not.
 
-    scope: "personnel" (events to apply), "not_applicable" (a decision the records must never
-    apply: social insurance, asset declarations — R1.4), or "none" (no decision, or no person)."""
+    scope: "personnel" (events to apply, of any register), "not_applicable" (a decision the records
+    must never apply: social insurance, asset declarations — R1.4), or "none" (no decision, or no
+    person or unit)."""
 
     scope: str
     events: tuple[Event, ...] = ()
     reason: str | None = None
 
 
-def _grids(document: Document, structure: Structure) -> list[Grid]:
-    if document.tables:
-        return [[[Cell(text, table.page) for text in row] for row in table.rows]
-                for table in document.tables]
-    return wordrows.rebuild(document, structure.issued_date)
+class _Grids:
+    """The attached tables, rebuilt from OCR word boxes at most once per document."""
+
+    def __init__(self, document: Document, structure: Structure):
+        self.document, self.structure = document, structure
+        self._grids: list[Grid] | None = None
+
+    def __call__(self) -> list[Grid]:
+        if self._grids is None:
+            document = self.document
+            if document.tables:
+                self._grids = [[[Cell(text, table.page) for text in row] for row in table.rows]
+                               for table in document.tables]
+            else:
+                self._grids = wordrows.rebuild(document, self.structure.issued_date)
+        return self._grids
 
 
 def _signing(op: Operative, structure: Structure, articles, locator: Locator) -> Located | None:
@@ -56,10 +70,8 @@ def _signing(op: Operative, structure: Structure, articles, locator: Locator) ->
     return None
 
 
-def _fill(found: Found, op: Operative, shared: Found, signing: Located | None) -> Found:
-    """Fields the person's own text leaves out: shared clauses, then the rules of each type."""
-    for key, value in shared.items():
-        found.setdefault(key, value)
+def _fill(found: Found, etype: str, signing: Located | None) -> Found:
+    """Fields the person's own text leaves out: the signing date, then the rules of each type."""
     if "effective_date" not in found and signing is not None:
         found["effective_date"] = signing
     marker = found.get("next_raise_from")
@@ -69,11 +81,11 @@ def _fill(found: Found, op: Operative, shared: Found, signing: Located | None) -
             found["next_raise_from"] = Located(eff.value, marker.confidence, marker.text, marker.where)
         else:
             del found["next_raise_from"]
-    if op.event_type == "reappointment":  # re-appointed to the post held
+    if etype == "reappointment":  # re-appointed to the post held
         for part in ("unit", "position"):
             if f"to.{part}" in found:
                 found.setdefault(f"from.{part}", found[f"to.{part}"])
-    if op.event_type == "recruitment" and "to.position" not in found:
+    if etype == "recruitment" and "to.position" not in found:
         ngach = found.get("ngach.name")
         code = found.get("salary.scale_code")
         known = rules().ngach_by_code(code.value) if code else None
@@ -107,42 +119,66 @@ def _value(found: Found, key: str):
     return item.value if item is not None else None
 
 
-def _event(found: Found, op: Operative, issued: dt.date | None) -> Event:
+def _event(etype: str, found: Found, op: Operative, issued: dt.date | None) -> Event:
     scores = {key: field_confidence(key, value, found, issued) for key, value in found.items()}
-    name = found["person.name"]
+    name = found.get("person.name")
+    person = None if name is None else Person(
+        name.value, _value(found, "person.birth_date"), sex=_value(found, "person.sex"))
+    subject = name or found["unit.name"]
     evidence = tuple(
         Evidence(key, value.text, value.where.page, value.where.start, value.where.end,
                  value.where.box, scores[key])
-        for key, value in found.items())
+        for key, value in found.items() if key != "unit.related" or value.text)
     return Event(
-        type=op.event_type,
-        person=Person(name.value, _value(found, "person.birth_date"), sex=_value(found, "person.sex")),
+        type=etype,
+        person=person,
         from_post=_post(found, "from"),
         to_post=_post(found, "to"),
-        salary=_salary(found, "salary", op.event_type),
+        salary=_salary(found, "salary", etype),
         effective_date=_value(found, "effective_date"),
-        confidence=event_confidence(op.confidence, scores),
-        page=name.where.page,
-        previous_salary=_salary(found, "previous_salary", op.event_type),
+        confidence=event_confidence(op.confidence, scores, "person.name" if name else "unit.name"),
+        page=subject.where.page,
+        previous_salary=_salary(found, "previous_salary", etype),
         term_months=_value(found, "term_months"),
         next_raise_from=_value(found, "next_raise_from"),
         allowance_percent=_value(found, "allowance_percent"),
         detail=_value(found, "detail"),
         applicable=op.applicable,
         evidence=evidence,
+        unit=registers.unit_ref(found),
+        course=registers.course(found),
+        year=_value(found, "year"),
+        staff_group=_value(found, "staff_group"),
     )
 
 
-def _people(document: Document, structure: Structure, op: Operative, locator: Locator
+def _people(op: Operative, locator: Locator, anchor, page: int | None, grids: _Grids
             ) -> tuple[list[Found], Found]:
-    anchor = locator.anchor(op.article.text)
-    page = anchor.where(0, 1).page if anchor else (document.pages[0].number if document.pages else None)
     people = people_in_article(op, anchor, page)
     if people:
         return people, {}
     shared = shared_fields(op, anchor, page)
-    rows = people_in_tables(_grids(document, structure), op.event_type)
+    rows = people_in_tables(grids(), registers.people_type(op.event_type))
     return [_pin_name(found, locator) for found in rows], shared
+
+
+def _subjects(document: Document, op: Operative, articles: tuple[Article, ...], locator: Locator,
+              grids: _Grids) -> list[tuple[str, Found]]:
+    """Each event's type and fields, shared clauses merged: people, or units (registers)."""
+    anchor = locator.anchor(op.article.text)
+    page = anchor.where(0, 1).page if anchor else (document.pages[0].number if document.pages else None)
+    if registers.is_organisation(op.event_type):
+        return registers.organisation_events(op, anchor, page)
+    people, shared = _people(op, locator, anchor, page, grids)
+    if not people and registers.may_name_units(op.event_type):
+        return registers.unit_events(op, anchor, page, articles, locator, grids())
+    etype = registers.people_type(op.event_type)
+    out = []
+    for found in people:
+        for key, value in shared.items():
+            found.setdefault(key, value)
+        out.append((registers.person_type(etype, found), found))
+    return out
 
 
 def _pin_name(found: Found, locator: Locator) -> Found:
@@ -170,12 +206,14 @@ def extract(document: Document, structure: Structure) -> Extraction:
     if op is None:
         return Extraction("none", reason="no-personnel-article")
     locator = Locator(document)
-    people, shared = _people(document, structure, op, locator)
+    typed = [(etype, registers.finish(etype, found, structure))
+             for etype, found in _subjects(document, op, articles, locator, _Grids(document, structure))
+             if "person.name" in found or "unit.name" in found]
     signing = None
-    if any("effective_date" not in p for p in people) and "effective_date" not in shared:
+    if any("effective_date" not in found for _, found in typed):
         signing = _signing(op, structure, articles, locator)
-    events = tuple(_event(_fill(found, op, shared, signing), op, structure.issued_date)
-                   for found in people if "person.name" in found)
+    events = tuple(_event(etype, _fill(found, etype, signing), op, structure.issued_date)
+                   for etype, found in typed)
     scope = "personnel" if op.applicable else "not_applicable"
     return Extraction(scope, events, None if events else "no-person-found")
 

@@ -135,6 +135,18 @@ def _unit_end(a: Analysis, start: int, end: int) -> int:
     return hard.start() if hard else stop
 
 
+def repaired(a: Analysis, start: int, end: int) -> str:
+    """The text of [start, end) with each unit head word spelt as the data spells it: OCR confuses
+    tone marks ("Ủy ban nhân dần"), and head words are few and distinct once folded."""
+    out, pos = [], start
+    for cue in a.of("UNIT_HEAD"):
+        if start <= cue.start and cue.end <= end and cue.text != cue.key and cue.text[:1].isupper() \
+                and fold(cue.text) == fold(cue.key):
+            out += [a.text[pos:cue.start], cue.key]
+            pos = cue.end
+    return "".join(out + [a.text[pos:end]])
+
+
 def read_post(a: Analysis, pos: int, end: int, prefix: str) -> tuple[Reading, int]:
     """A post phrase at `pos`: "Trưởng phòng Tổ chức cán bộ, Sở Y tế" → position and unit.
 
@@ -155,7 +167,7 @@ def read_post(a: Analysis, pos: int, end: int, prefix: str) -> tuple[Reading, in
     elif not any(c.start == pos and a.text[pos:pos + 1].isupper() for c in a.of("UNIT_HEAD")):
         return out, pos
     unit_end = _unit_end(a, unit_start, end)
-    unit = a.text[unit_start:unit_end].strip(" ,")
+    unit = repaired(a, unit_start, unit_end).strip(" ,")
     # After a fused title the rest may be just a locality: "Phó Chánh Thanh tra huyện Long Thành".
     if unit and (unit[:1].isupper() or fused):
         if fused and not fold(unit).startswith(fold(fused)):

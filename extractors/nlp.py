@@ -18,7 +18,7 @@ from spacy.attrs import NORM
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import compile_infix_regex, filter_spans
+from spacy.util import compile_infix_regex, compile_suffix_regex, filter_spans
 
 from extractors.rules import Rules, rules
 from extractors.text import fold
@@ -165,6 +165,8 @@ def _build(data: Rules) -> Language:
     """blank 'xx' tokenizer → EntityRuler (dates, codes, numbers) → cues → people."""
     nlp = spacy.blank("xx")
     nlp.tokenizer.infix_finditer = compile_infix_regex(_tokenizer_infixes(nlp)).finditer
+    # "… kể từ ngày thông qua./.": the end mark of a decision is not part of its last word.
+    nlp.tokenizer.suffix_search = compile_suffix_regex([r"\./\.$"] + list(nlp.Defaults.suffixes)).search
     # Lexeme norms are computed once per word type: folding costs nothing per token after that.
     nlp.vocab.lex_attr_getters[NORM] = lambda text: fold(text)
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "NORM"})

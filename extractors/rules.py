@@ -5,7 +5,7 @@ Code holds mechanisms; which words mean what lives in the data files, each with 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -25,6 +25,16 @@ class EventType:
     key: str
     triggers: tuple[str, ...]
     applicable: bool  # False: recognised but never applied to records (BHXH, asset declarations)
+    context: tuple[str, ...] = ()  # folded words one of which must be in the trigger's paragraph
+
+
+@dataclass(frozen=True)
+class Refine:
+    """A type that becomes another by what the decision is about (event_types.toml [[refine]])."""
+
+    type: str
+    when: str  # "council_post" | "names_units" | "names_people"
+    becomes: str
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,8 @@ class Rules:
     family_names: frozenset[str]  # folded
     family_spellings: tuple[str, ...]  # as written, most common first
     versions: dict[str, int]
+    refines: tuple[Refine, ...] = ()
+    registers: dict[str, Any] = field(default_factory=dict)  # registers.toml as read
 
     def event_type(self, key: str) -> EventType:
         return next(t for t in self.event_types if t.key == key)
@@ -80,10 +92,20 @@ class Rules:
     def ngach_by_code(self, code: str) -> Ngach | None:
         return next((n for n in self.ngach if n.code == code), None)
 
+    def refined(self, event_type: str, when: str) -> str | None:
+        """The type `event_type` becomes when `when` holds, or None."""
+        return next((r.becomes for r in self.refines if r.type == event_type and r.when == when), None)
+
+    def phrase(self, label: str, key: str) -> str:
+        """The phrase of a patterns.toml label as written there, from its folded key."""
+        return next((p for p in self.patterns["phrases"].get(label, ()) if fold(p) == key), key)
+
 
 def _event_types(data: dict[str, Any]) -> tuple[EventType, ...]:
     return tuple(
-        EventType(t["key"], tuple(t["triggers"]), t.get("scope") != OUT_OF_SCOPE) for t in data["type"]
+        EventType(t["key"], tuple(t["triggers"]), t.get("scope") != OUT_OF_SCOPE,
+                  tuple(fold(c) for c in t.get("context", ())))
+        for t in data["type"]
     )
 
 
@@ -103,6 +125,7 @@ def rules() -> Rules:
     tables = _load("tables.toml")
     scope = _load("scope.toml")
     names = _load("names.toml")
+    registers = _load("registers.toml")
     return Rules(
         event_types=_event_types(events),
         precedence={frozenset(k.split("+")): v for k, v in events.get("precedence", {}).items()},
@@ -122,5 +145,8 @@ def rules() -> Rules:
             "event_types": events["version"], "positions": positions["version"],
             "ngach": ngach["version"], "patterns": patterns["version"],
             "tables": tables["version"], "scope": scope["version"], "names": names["version"],
+            "registers": registers["version"],
         },
+        refines=tuple(Refine(r["type"], r["when"], r["becomes"]) for r in events.get("refine", ())),
+        registers=registers,
     )

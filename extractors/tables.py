@@ -51,8 +51,11 @@ def column_role(label: str) -> str | None:
     return None
 
 
+_KEY_ROLES = ("name", "collective")  # a person's name, or a unit's (collective awards, pledges)
+
+
 def _is_header(row: list[Cell]) -> bool:
-    return any(column_role(c.text) == "name" for c in row)
+    return any(column_role(c.text) in _KEY_ROLES for c in row)
 
 
 def _columns(header: list[list[Cell]], width: int) -> list[str | None]:
@@ -66,24 +69,35 @@ def _columns(header: list[list[Cell]], width: int) -> list[str | None]:
     return [column_role(label) for label in labels]
 
 
+def opens_with_unit(text: str) -> bool:
+    """ "Phòng Tổ chức cán bộ": a unit's head word as printed ("Trương" is a family name, "Trường"
+    a school; "Tô" a family name, "Tổ" a team)."""
+    stripped = text.strip(" |[]().,")
+    return any(stripped.startswith(head + " ") for head in rules().unit_heads)
+
+
 def looks_like_name(text: str) -> bool:
     """A cell that holds a person's name: a family name (after at most two stray OCR marks)
-    followed by capitalised words."""
+    followed by capitalised words, and not a unit ("Phòng Tư pháp")."""
+    if opens_with_unit(text):
+        return False
     name, _ = person_name(text)
     words = name.split()
     return len(words) >= 2 and is_family_name(words[0]) and sum(w[:1].isupper() for w in words) >= 2
 
 
 def _is_data(row: list[Cell], roles: list[str | None]) -> bool:
-    if "name" not in roles:
+    key = next((r for r in _KEY_ROLES if r in roles), None)
+    if key is None:
         return False
-    i = roles.index("name")
+    i = roles.index(key)
     if i >= len(row) or not any(ch.isalpha() for ch in row[i].text):
         return False
     if "index" in roles:
         j = roles.index("index")
-        # OCR may misread the row number; a family name still marks a person's row.
-        return (j < len(row) and bool(_INDEX.match(row[j].text))) or looks_like_name(row[i].text)
+        # OCR may misread the row number; a family name (a capital, for a unit) still marks a row.
+        fallback = looks_like_name(row[i].text) if key == "name" else row[i].text.strip()[:1].isupper()
+        return (j < len(row) and bool(_INDEX.match(row[j].text))) or fallback
     return True
 
 
@@ -243,6 +257,26 @@ def read_row(row: list[Cell], roles: list[str | None], event_type: str) -> Found
         elif role == "form":
             found["detail"] = _located(text, cell, 0.9)
     return found
+
+
+def units_in_tables(grids: list[Grid]) -> list[Found]:
+    """One unit per row of a list of units: its name (the "Tên tập thể" column, or the unit column
+    of a scan whose header was not read) and the title or form of its row."""
+    out = []
+    for row, roles in rows_with_roles(grids):
+        if "name" in roles:
+            continue
+        key = "collective" if "collective" in roles else "post"
+        found: Found = {}
+        for cell, role in zip(row, roles):
+            text = " ".join(cell.text.split())
+            if role == key and text:
+                found["unit.name"] = _located(text.strip(" ,;."), cell, 0.97)
+            elif role == "form" and text:
+                found["detail"] = _located(text.strip(" “”\"'"), cell, 0.9)
+        if "unit.name" in found:
+            out.append(found)
+    return out
 
 
 def people_in_tables(grids: list[Grid], event_type: str) -> list[Found]:

@@ -9,8 +9,25 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from pipeline.vietnamese import fold, normalize_tone_placement
+from pipeline.vietnamese import fold, normalize_tone_placement, title_case
 
+
+
+def restore_tones(text: str) -> str:
+    """Tone marks OCR confused in an agency's name put back where the agency-name lexicon knows the
+    words ("Phòng Tố chức cán bộ" → "Phòng Tổ chức cán bộ"); the case of every word is kept, and a
+    name the lexicon would reword (abbreviations) is left as read."""
+    words, proper = text.split(), title_case(text, capitalize_unknown=False).split()
+    if len(words) != len(proper):
+        return text
+    out = []
+    for word, right in zip(words, proper):
+        if fold(word) == fold(right) and word.lower() != right.lower():
+            right = right[:1].upper() + right[1:] if word[:1].isupper() else right[:1].lower() + right[1:]
+            out.append(right)
+        else:
+            out.append(word)
+    return " ".join(out)
 
 
 def normalize_tones(text: str) -> str:
@@ -64,7 +81,7 @@ def parse_percent(text: str) -> float | None:
 
 
 __all__ = ["clean_name", "collapse", "fold", "normalize_tones", "parse_coefficient", "parse_date",
-           "parse_int", "parse_percent", "parse_year", "unwrap"]
+           "parse_int", "parse_percent", "parse_year", "restore_tones", "unwrap"]
 
 
 _WRAP = re.compile(r"(?<![.:;!?])[ \t]*\n(?![ \t]*\d{1,3}[.)][ \t]+[A-ZĐÀ-Ỹ])")

@@ -7,7 +7,9 @@ rebuilt from geometry, page by page (a list that runs across pages repeats or om
    page, below the page number on the next ones;
 2. columns: x-intervals that words cover, separated by gaps no word crosses;
 3. rows: one per name in the name column (a cell starting with a family name); cells are centred
-   vertically, so every other word joins the row whose name is nearest in height;
+   vertically, so every other word joins the row whose name is nearest in height. A list of units
+   (collective awards, emulation pledges) has no names: one row per unit name (a cell opening with
+   a unit head word), a line close under it continuing the same name;
 4. column roles: from the header words when OCR read them, else from what the cells hold (dates
    near the issue date are effective dates, older ones birth dates; codes, coefficients, steps).
 
@@ -28,7 +30,7 @@ from extractors.tables import (Cell, Grid, column_role, lenient_coefficient, len
 from extractors.text import fold
 from pipeline.model import Document, Page, Word
 
-_LABELS = {"index": "STT", "name": "Họ và tên", "birth": "Ngày sinh", "post": "Chức vụ, đơn vị công tác",
+_LABELS = {"index": "STT", "name": "Họ và tên", "collective": "Tên tập thể", "birth": "Ngày sinh", "post": "Chức vụ, đơn vị công tác",
            "ngach": "Mã ngạch", "old_step": "Bậc cũ", "old_coefficient": "Hệ số cũ", "step": "Bậc",
            "coefficient": "Hệ số", "effective": "Hưởng từ ngày", "percent": "Mức hưởng (%)"}
 _CODE_LIKE = re.compile(r"^\W*[\dOoIl|]{2}[.,][\dOoIl|]{3}\W*$")
@@ -168,11 +170,37 @@ def _anchors(lines: list[_Line], name_col: int, columns, height: float) -> list[
     return [c for c, _ in centers]
 
 
+def looks_like_unit(text: str) -> bool:
+    """A cell that opens with a unit's head word ("Phòng", "Trung tâm", "Văn phòng")."""
+    folded = fold(text)
+    return text[:1].isupper() and any(folded.startswith(head) for head in _unit_heads())
+
+
+def _unit_anchors(lines: list[_Line], col: int, columns, height: float) -> list[float]:
+    """Row centres of a list of units: a unit name starts a row unless it sits right under the
+    line before it (a long name wrapped onto a second line of its cell)."""
+    centers: list[list[float]] = []
+    previous: float | None = None
+    for line in lines:
+        words = [w for w in line.words if _column_of(w, columns) == col]
+        if not words:
+            continue
+        text = _cell_text(words)
+        close = previous is not None and line.center - previous < 1.8 * height
+        if looks_like_unit(text) and not close:
+            centers.append([line.center])
+        elif centers and close:
+            centers[-1].append(line.center)
+        previous = line.center
+    return [statistics.fmean(c) for c in centers]
+
+
 @dataclass
 class _Table:
     columns: list[tuple[float, float]]
     header: list[list[Word]]
     rows: list[list[list[Word]]]
+    unit_column: int | None = None  # the column of unit names, for a list of units
 
 
 def _assemble(lines: list[_Line], columns, anchors: list[float]) -> _Table:
@@ -206,9 +234,16 @@ def _page_table(page: Page, first: bool) -> _Table | None:
     best = max(range(len(columns)), key=lambda c: sum(
         looks_like_name(_cell_text([w for w in ln.words if _column_of(w, columns) == c])) for ln in lines))
     anchors = _anchors(lines, best, columns, height)
+    unit_column = None
+    if not anchors:
+        unit_column = max(range(len(columns)), key=lambda c: sum(
+            looks_like_unit(_cell_text([w for w in ln.words if _column_of(w, columns) == c])) for ln in lines))
+        anchors = _unit_anchors(lines, unit_column, columns, height)
     if not anchors:
         return None
-    return _assemble(lines, columns, anchors)
+    table = _assemble(lines, columns, anchors)
+    table.unit_column = unit_column
+    return table
 
 
 def _cell(words: list[Word], page: Page) -> Cell:
@@ -231,6 +266,8 @@ def rebuild(document: Document, issued: dt.date | None = None) -> list[Grid]:
         table = found
         cells = [[_cell(c, page) for c in row] for row in found.rows]
         labels = infer_labels([_cell_text(col) for col in found.header], cells, issued)
+        if found.unit_column is not None and not any(column_role(label) == "collective" for label in labels):
+            labels[found.unit_column] = _LABELS["collective"]
         grids.append([[Cell(label, page.number) for label in labels]] + cells)
     return grids
 

@@ -24,6 +24,7 @@ GROUPS = {
     "format": "Thể thức văn bản (NĐ 30/2020/NĐ-CP)",
     "signature": "Chữ ký số",
     "personnel": "Quy định nhân sự, tiền lương",
+    "registers": "Tổ chức bộ máy, chính quyền địa phương, thi đua khen thưởng, đào tạo (docs/registers.md)",
 }
 DEFAULT_DOC = Path(__file__).resolve().parents[1] / "docs" / "findings.md"
 

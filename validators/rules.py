@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-FILES = ("findings", "digitization", "decree30", "salary_grids", "personnel")
+FILES = ("findings", "digitization", "decree30", "salary_grids", "personnel", "registers")
 
 
 @lru_cache(maxsize=None)

@@ -3,7 +3,9 @@
 Each document is rendered once per kind; each file gets `<file>.truth.json` (spec.expected()
 plus the kind, the render options, the page count and the full spec), and OUT_DIR gets a
 `manifest.json`. Same arguments, same bytes. Kinds: docx, pdf, scan300, scan200, scan150,
-scan100, photo. `--letter` adds the real letter 3647/SNV-VP in every kind.
+scan100, photo. `--letter` adds the real letter 3647/SNV-VP in every kind. `--families` picks the
+decisions: "personnel" (default, `make_specs`), or register families (`make_register_specs`:
+organisation, local_government, awards, training; "registers" = all four).
 """
 from __future__ import annotations
 
@@ -136,15 +138,25 @@ def write_letter_samples(out_dir: str | Path) -> list[Path]:
     return written
 
 
+def specs_for(n: int, seed: int, families: tuple[str, ...] = ("personnel",)) -> list[DecisionSpec]:
+    """The documents of a corpus: personnel decisions, or those of the register families."""
+    from bench.corpus.registers import FAMILIES, make_register_specs
+
+    if families == ("personnel",):
+        return make_specs(n, seed)
+    wanted = FAMILIES if families == ("registers",) else families
+    return make_register_specs(n, seed, tuple(wanted))
+
+
 def build(out_dir: str | Path, n: int, seed: int = 0, kinds: tuple[str, ...] = ("docx", "pdf", "scan300"),
-          letter: bool = False, jobs: int = 1) -> dict:
+          letter: bool = False, jobs: int = 1, families: tuple[str, ...] = ("personnel",)) -> dict:
     """Render n documents in each kind into out_dir; returns (and writes) the manifest."""
     unknown = set(kinds) - set(KINDS)
     if unknown:
         raise ValueError(f"unknown kinds {sorted(unknown)}; known: {', '.join(KINDS)}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    specs = make_specs(n, seed) + ([letter_spec()] if letter else [])
+    specs = specs_for(n, seed, families) + ([letter_spec()] if letter else [])
     work = [(spec, kind, seed, str(out)) for spec in specs for kind in kinds]
     if jobs > 1:
         with ProcessPoolExecutor(jobs) as pool:
@@ -153,6 +165,8 @@ def build(out_dir: str | Path, n: int, seed: int = 0, kinds: tuple[str, ...] = (
         files = [_job(w) for w in work]
     manifest = {"generator": "bench.corpus", "version": 1, "seed": seed, "n": n,
                 "kinds": list(kinds), "letter": letter, "files": files}
+    if families != ("personnel",):
+        manifest["families"] = list(families)
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n",
                                        encoding="utf-8")
     return manifest
@@ -166,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kinds", default="docx,pdf,scan300")
     ap.add_argument("--letter", action="store_true", help="also render the real letter 3647/SNV-VP")
     ap.add_argument("--jobs", type=int, default=1, help="worker processes")
+    ap.add_argument("--families", default="personnel",
+                    help="personnel (default), registers, or a comma list of organisation, "
+                         "local_government, awards, training")
     ap.add_argument("--letter-samples", action="store_true",
                     help="only write letter_3647.{docx,pdf,scan300.pdf} with truth to OUT_DIR")
     args = ap.parse_args(argv)
@@ -175,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     start = time.perf_counter()
     manifest = build(args.out_dir, args.n, args.seed, tuple(k for k in args.kinds.split(",") if k),
-                     args.letter, args.jobs)
+                     args.letter, args.jobs, tuple(f for f in args.families.split(",") if f))
     pages = sum(f["pages"] or 0 for f in manifest["files"])
     print(f"{len(manifest['files'])} files, {pages} pages, {time.perf_counter() - start:.1f} s "
           f"-> {args.out_dir}", file=sys.stderr)

@@ -145,7 +145,8 @@ def title_blocks(spec: DecisionSpec) -> list[Block]:
 def content_blocks(spec: DecisionSpec) -> list[Block]:
     out: list[Block] = [Para(((g, "i"),)) for g in spec.grounds]
     if spec.articles:
-        out.append(_center("QUYẾT ĐỊNH:", space=10))
+        # A People's Council resolution decides under "QUYẾT NGHỊ:" (registers corpus).
+        out.append(_center("QUYẾT NGHỊ:" if spec.doc_type == "Nghị quyết" else "QUYẾT ĐỊNH:", space=10))
         for art in spec.articles:
             out += _article(art)
     out += [_body_para(b) for b in spec.body]
