@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 Validator = Callable[[Document, Structure], Sequence[Finding]]
 Extractor = Callable[[Document, Structure], Sequence[Event]]
+# Rules over the extracted events; the last argument looks up a person's earlier events (or None).
+EventCheck = Callable[[Sequence[Event], Structure, "validators.HistoryLookup | None"], Sequence[Finding]]
 
 
 @dataclass(frozen=True)
@@ -42,10 +44,12 @@ class Stages:
 
     validators: tuple[Validator, ...] = ()
     extractors: tuple[Extractor, ...] = ()
+    event_checks: tuple[EventCheck, ...] = ()
 
 
 def default_stages(today: dt.date) -> Stages:
-    """Every document check (digitization, Decree 30 format, signatures), then the event extractors.
+    """Every document check (digitization, Decree 30 format, signatures), the event extractors, then
+    the rules over the events (personnel rules with the person's history, the registers' rules).
 
     The extractors return every person they recognise, including those of social-insurance and
     asset-declaration decisions (`applicable=False`); `analyse` keeps those out of the events.
@@ -53,6 +57,7 @@ def default_stages(today: dt.date) -> Stages:
     return Stages(
         validators=validators.all_document_checks(today),
         extractors=(lambda document, parsed: extractors.extract(document, parsed).events,),
+        event_checks=(validators.check_events,),
     )
 
 
@@ -98,7 +103,9 @@ def read_document(path: Path, ctx: Context, clock: _Clock | None = None) -> tupl
     return document, parsed
 
 
-def analyse(document: Document, parsed: Structure, ctx: Context, clock: _Clock) -> Outcome:
+def analyse(document: Document, parsed: Structure, ctx: Context, clock: _Clock | None = None) -> Outcome:
+    """validate → extract → check the events (with the records' history) → deadline."""
+    clock = clock or _Clock()
     findings: list[Finding] = []
     for validate in ctx.stages.validators:
         findings.extend(validate(document, parsed))
@@ -111,6 +118,11 @@ def analyse(document: Document, parsed: Structure, ctx: Context, clock: _Clock) 
     if not_applicable:
         findings.append(_not_applicable_finding(not_applicable))
     events = [e for e in events if e.applicable]
+    if ctx.stages.event_checks and events:
+        history_of = _history_lookup(ctx)
+        for check in ctx.stages.event_checks:
+            findings.extend(check(events, parsed, history_of))
+        clock.lap("check_events")
     due = None
     if parsed.issued_date is not None:
         due = ctx.calendar.add_workdays(parsed.issued_date, ctx.config.deadline_days)
@@ -123,6 +135,15 @@ def analyse(document: Document, parsed: Structure, ctx: Context, clock: _Clock) 
         events=tuple(events),
         update_due=due,
     )
+
+
+def _history_lookup(ctx: Context) -> "validators.HistoryLookup | None":
+    """A person's applied events from the records, so raise intervals and terms are checked
+    against the file; None when reading without records (or dry-run: nothing will be applied)."""
+    if ctx.records is None:
+        return None
+    records, actor = ctx.records, ctx.actor or department_admin("sohoa")
+    return lambda person: records.person_history(person, actor)
 
 
 def _not_applicable_finding(events: Sequence[Event]) -> Finding:

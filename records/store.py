@@ -22,8 +22,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from pipeline.model import Event as ReadEvent
 from pipeline.model import Outcome
-from records import apply, completeness, db, deadlines, register_views, reporting, review, views
+from pipeline.model import Person as ReadPerson
+from records import apply, completeness, db, deadlines, history, register_views, reporting, review, views
 from records.config import Actor, StoreConfig
 from records.context import Ctx
 from records.errors import NotFound, NotPermitted, RecordsError, RecordsUnavailable
@@ -140,6 +142,11 @@ class RecordsStore:
     def review_items(self, actor: Actor, status: str = "open", kind: str | None = None) -> list[review.ReviewEntry]:
         with self._session(actor, "read") as ctx:
             return review.list_items(ctx, status, kind)
+
+    def person_history(self, person: ReadPerson, actor: Actor) -> list[ReadEvent]:
+        """The applied events of the file `person` clearly matches, for the personnel rules."""
+        with self._session(actor, "read") as ctx:
+            return history.person_history(ctx, person)
 
     def find_people(self, query: str, actor: Actor, limit: int = 20) -> list[views.PersonSummary]:
         with self._session(actor, "read") as ctx:
