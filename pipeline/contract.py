@@ -26,14 +26,14 @@ def _post(post: Post | None) -> dict[str, Any] | None:
     return {"unit": post.unit, "position": post.position}
 
 
-def _unit(unit: UnitRef | None) -> dict[str, Any] | None:
+def unit_to_dict(unit: UnitRef | None) -> dict[str, Any] | None:
     if unit is None:
         return None
     return {"name": unit.name, "parent": unit.parent, "kind": unit.kind,
             "new_name": unit.new_name, "related": list(unit.related)}
 
 
-def _course(course: Course | None) -> dict[str, Any] | None:
+def course_to_dict(course: Course | None) -> dict[str, Any] | None:
     if course is None:
         return None
     return {"name": course.name, "organiser": course.organiser, "place": course.place,
@@ -45,9 +45,9 @@ def _register_fields(event: Event) -> dict[str, Any]:
     so the personnel shape of CONTRACT.md is unchanged."""
     extra: dict[str, Any] = {}
     if event.unit is not None:
-        extra["unit"] = _unit(event.unit)
+        extra["unit"] = unit_to_dict(event.unit)
     if event.course is not None:
-        extra["course"] = _course(event.course)
+        extra["course"] = course_to_dict(event.course)
     if event.year is not None:
         extra["year"] = event.year
     if event.staff_group is not None:

@@ -17,6 +17,7 @@ import json
 import re
 from typing import Any
 
+from pipeline.contract import course_to_dict, unit_to_dict
 from pipeline.model import Course, Event, Evidence, Person, Post, Salary, Structure, UnitRef
 from pipeline.vietnamese import canonical, fold
 
@@ -48,23 +49,9 @@ def subject_name(event: Event) -> str:
     return event.course.name if event.course is not None else ""
 
 
-def _unit(unit: UnitRef | None) -> dict[str, Any] | None:
-    if unit is None:
-        return None
-    return {"name": unit.name, "parent": unit.parent, "kind": unit.kind, "new_name": unit.new_name,
-            "related": list(unit.related)}
-
-
-def _course(course: Course | None) -> dict[str, Any] | None:
-    if course is None:
-        return None
-    return {"name": course.name, "organiser": course.organiser, "place": course.place,
-            "start_date": _iso(course.start_date), "end_date": _iso(course.end_date)}
-
-
 def _register_json(event: Event) -> dict[str, Any]:
     """The register keys that are set (none for a personnel event)."""
-    extra = {"unit": _unit(event.unit), "course": _course(event.course), "year": event.year,
+    extra = {"unit": unit_to_dict(event.unit), "course": course_to_dict(event.course), "year": event.year,
              "staff_group": event.staff_group}
     return {k: v for k, v in extra.items() if v is not None}
 
