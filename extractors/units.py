@@ -124,16 +124,23 @@ def _paragraph_end(text: str, pos: int) -> int:
 
 
 def _parent(r: UnitReader, after: int, limit: int) -> Value | None:
+    """The unit right after "trực thuộc"/"thuộc"; one naming no unit ("tổ chức hành chính thuộc
+    sở", a kind) is passed over for the next."""
     cue = r.first("UNIT_PARENT", after, limit)
-    return r.read_after(cue.end, limit, gap=3) if cue else None
+    while cue is not None:
+        found = r.read_after(cue.end, limit, gap=3)
+        if found is not None:
+            return found
+        cue = r.first("UNIT_PARENT", cue.end, limit)
+    return None
 
 
 def _kind(a: Analysis, start: int, end: int) -> Value | None:
     rank = a.first("UNIT_RANK", start, end)
     if rank is not None:
-        words = rank.text.split()
+        words = rank.text.rstrip(".").split()
         tail = words[-1] if words[-1] in _ROMAN else "đặc biệt"
-        return Value(f"hạng {tail}", rank.start, rank.end, 0.93)
+        return Value(f"hạng {tail}", rank.start, rank.start + len(rank.text.rstrip(".")), 0.93)
     kinds = [c for c in a.of("UNIT_KIND") if start <= c.start < end]
     if not kinds:
         return None

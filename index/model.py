@@ -104,7 +104,7 @@ class IndexedDocument:
             event_types=tuple(e.type for e in events),
             units=tuple(u for u in units if u),
             unit_path=tuple(unit_path),
-            families=families_of(e.type for e in events),
+            families=_families(events),
         )
 
     def with_unit_path(self, unit_path: Iterable[str]) -> "IndexedDocument":
@@ -119,6 +119,16 @@ def _units_of(event: Event) -> list[str | None]:
         out += [event.unit.name, event.unit.new_name, *event.unit.related]
     if event.course is not None:
         out.append(event.course.organiser)
+    return out
+
+
+def _families(events: Iterable[Event]) -> tuple[str, ...]:
+    """The registers of a decision's events; one about commune officials (an event with a staff
+    group) is also of the local government register, which lists them (docs/registers.md)."""
+    events = list(events)
+    out = families_of(e.type for e in events)
+    if any(e.staff_group for e in events) and "local_government" not in out:
+        out += ("local_government",)
     return out
 
 

@@ -79,15 +79,22 @@ class Work:
     def tree(self) -> OrgTree:
         return self.ctx.tree
 
-    def resolve(self, name: str | None, reason: str = "unknown_unit") -> str:
-        """The live unit a printed name means on the effective date, or a doubt."""
-        code = self.tree.resolve(name, self.day, self.doc.issuer_unit_code) if name else None
+    def resolve(self, name: str | None, reason: str = "unknown_unit", within: str | None = None) -> str:
+        """The live unit a printed name means on the effective date, or a doubt. `within`, the
+        parent the decision prints ("Phòng Kế hoạch - Tài chính thuộc Sở Y tế"), settles a name
+        that several units bear, as the issuer does otherwise."""
+        code = self.tree.resolve(name, self.day, self.near(within)) if name else None
         if code is None:
             raise _Doubt(hold(reason, name or "—"))
         unit = self.tree.get(code)
         if unit is not None and unit.valid_to is not None and unit.valid_to < self.day:
             raise _Doubt(hold("unit_closed", name), code)
         return code
+
+    def near(self, parent: str | None) -> str | None:
+        """Where to look for a unit first: the printed parent when the tree knows it, else the issuer."""
+        found = self.tree.resolve(parent, self.day, self.doc.issuer_unit_code) if parent else None
+        return found or self.doc.issuer_unit_code
 
     def _row(self, code: str) -> OrgUnit:
         row = self.ctx.session.get(OrgUnit, code)
@@ -183,10 +190,13 @@ def _merger(w: Work) -> Plan:
     assert ref is not None
     if not ref.related:
         raise _Doubt(hold("incomplete_unit_event", "các đơn vị được hợp nhất"))
-    merged = [w.resolve(name) for name in ref.related]
-    result = w.tree.resolve(ref.name, w.day, w.doc.issuer_unit_code)
-    if result is not None and result not in merged:
-        merged_into = w.resolve(ref.name)
+    merged = [w.resolve(name, within=ref.parent) for name in ref.related]
+    near = w.near(ref.parent)
+    result = w.tree.resolve(ref.name, w.day, near)
+    # Into an existing unit ("sáp nhập A vào B"), unless that name belongs to a unit outside the
+    # printed parent: then the merger makes a new unit of that name under the parent.
+    if result is not None and result not in merged and (not ref.parent or w.tree.contains(near, result)):
+        merged_into = w.resolve(ref.name, within=ref.parent)
 
         def into_existing() -> str:
             for code in merged:
@@ -214,13 +224,16 @@ def _common_parent(tree: OrgTree, codes: list[str]) -> str:
 def _split(w: Work) -> Plan:
     ref = w.event.unit
     assert ref is not None
-    code = w.resolve(ref.name)
+    code = w.resolve(ref.name, within=ref.parent)
     if not ref.related:
         raise _Doubt(hold("incomplete_unit_event", "các đơn vị sau khi chia, tách"), code)
     parent = w.tree.get(code).parent  # type: ignore[union-attr]
     own = w.tree.key(ref.name)
     keeps = any(w.tree.key(n) == own for n in ref.related)  # "tách": the unit itself goes on
-    parts = [(n, w.tree.resolve(n, w.day, parent)) for n in ref.related if w.tree.key(n) != own]
+    # A part is an existing unit only under the same parent: "Phòng Tài chính" of another
+    # department is not the one this split makes.
+    parts = [(n, _under(w.tree, parent or code, w.tree.resolve(n, w.day, parent)))
+             for n in ref.related if w.tree.key(n) != own]
 
     def write() -> str:
         made = [found or w.create(name, parent or code, None, like=code) for name, found in parts]
@@ -230,10 +243,14 @@ def _split(w: Work) -> Plan:
     return Plan([code, parent, *(found for _, found in parts)], write)
 
 
+def _under(tree: OrgTree, root: str, code: str | None) -> str | None:
+    return code if code is not None and tree.contains(root, code) else None
+
+
 def _rename(w: Work) -> Plan:
     ref = w.event.unit
     assert ref is not None
-    code = w.resolve(ref.name)
+    code = w.resolve(ref.name, within=ref.parent)
     if not ref.new_name:
         raise _Doubt(hold("incomplete_unit_event", "tên mới"), code)
     return Plan([code], lambda: (w.rename(code, ref.new_name or ""), code)[1])
@@ -242,7 +259,7 @@ def _rename(w: Work) -> Plan:
 def _dissolution(w: Work) -> Plan:
     ref = w.event.unit
     assert ref is not None
-    code = w.resolve(ref.name)
+    code = w.resolve(ref.name, within=ref.parent)
     heir = w.resolve(ref.related[0]) if ref.related else w.tree.get(code).parent  # type: ignore[union-attr]
     return Plan([code, heir], lambda: (w.close(code, heir), code)[1])
 
@@ -250,7 +267,7 @@ def _dissolution(w: Work) -> Plan:
 def _reclassification(w: Work) -> Plan:
     ref = w.event.unit
     assert ref is not None
-    code = w.resolve(ref.name)
+    code = w.resolve(ref.name, within=ref.parent)
     written = ref.kind or w.event.detail
     if not written:
         raise _Doubt(hold("incomplete_unit_event", "loại hình hoặc hạng mới"), code)
@@ -260,7 +277,7 @@ def _reclassification(w: Work) -> Plan:
 def _regulation(w: Work) -> Plan:
     ref = w.event.unit
     assert ref is not None
-    code = w.resolve(ref.name)
+    code = w.resolve(ref.name, within=ref.parent)
     return Plan([code], lambda: code)  # listed per unit; the tree does not change
 
 

@@ -32,6 +32,7 @@ _CODE = re.compile(r"^[A-Z0-9.\-]+$")  # no LIKE wildcards, no path separator
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 SEED_META_KEY = "org_tree_version"
 TREE_REVISION = "org_tree_revision"  # meta key: changes whenever the tree does (seed or decision)
+_LOCAL_KINDS = ("district", "commune")  # kinds of org_tree.toml that are localities below the province
 
 
 @dataclass(frozen=True)
@@ -280,10 +281,16 @@ class OrgTree:
             words = key.split()
             for cut in (len(tail) + 1, len(tail)):  # "… tỉnh Đồng Nai", "… Đồng Nai"
                 if tail and words[-len(tail):] == tail and len(words) > cut:
-                    codes = self.by_key.get(" ".join(words[:-cut]))
+                    # A unit "of the province" is none of a district's or commune's namesakes
+                    # ("Trung tâm Phục vụ hành chính công" of a ward).
+                    codes = [c for c in self.by_key.get(" ".join(words[:-cut]), []) if not self._in_locality(c)]
                     if codes:
                         break
         return codes
+
+    def _in_locality(self, code: str) -> bool:
+        """Whether a unit lies below a district or a commune (not the locality itself)."""
+        return any(self.units[a].kind in _LOCAL_KINDS for a in self.ancestors(code)[1:])
 
     def _named_on(self, key: str, code: str, on: dt.date) -> bool:
         """Whether the unit bore this spelling on `on` (a renamed unit's old name ends)."""

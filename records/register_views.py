@@ -60,8 +60,10 @@ class Listing:
         return self.ctx.in_scope(code)
 
     def unit(self, code: str | None) -> dict[str, Any]:
-        return {"unit_code": self.ctx.tree.live(code, self.ctx.today) if code else None,
-                "unit": self.ctx.tree.full_name(code)}
+        """Today's node of the unit and its full name (a dissolved district's section: the commune
+        that took over its files); the row keeps the name as written where it has one."""
+        today = self.ctx.tree.live(code, self.ctx.today) if code else None
+        return {"unit_code": today, "unit": self.ctx.tree.full_name(today)}
 
     def numbers(self, rows: Iterable[Any], attr: str = "document_sha256") -> None:
         """Look up the decision numbers of these rows' documents in one query."""
@@ -94,8 +96,8 @@ def _units(ls: Listing) -> list[dict[str, Any]]:
     codes = [u.code for u in units]
     heads = _by_unit(session.scalars(select(UnitHead).where(UnitHead.unit_code.in_(codes))
                                      .order_by(UnitHead.start_date, UnitHead.id)))
-    changes = _by_unit(session.scalars(select(OrgChange).where(OrgChange.unit_code.in_(codes))
-                                       .order_by(OrgChange.effective_date, OrgChange.id)))
+    changes = _by_touched(session.scalars(select(OrgChange).order_by(OrgChange.effective_date, OrgChange.id)),
+                          set(codes))
     former = _by_unit(session.scalars(select(OrgAlias).where(OrgAlias.unit_code.in_(codes),
                                                              OrgAlias.valid_to.is_not(None))))
     people = {h.person_id for hs in heads.values() for h in hs}
@@ -126,6 +128,17 @@ def _by_unit(rows: Iterable[Any]) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {}
     for row in rows:
         out.setdefault(row.unit_code, []).append(row)
+    return out
+
+
+def _by_touched(changes: Iterable[OrgChange], codes: set[str]) -> dict[str, list[OrgChange]]:
+    """Each change under the unit it is about and under every other unit it touched: the units
+    merged into it, split from it, its sections closed with it (org_change `before`)."""
+    out: dict[str, list[OrgChange]] = {}
+    for change in changes:
+        touched = {change.unit_code, *((change.before or {}).get("units") or {})}
+        for code in sorted(touched & codes):
+            out.setdefault(code, []).append(change)
     return out
 
 

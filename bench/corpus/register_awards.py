@@ -3,16 +3,19 @@
 Awards go to people (`award`: the form or title, the achievement year) or to units
 (`collective_award`); units pledge a title for a year (`emulation_registration`); a class is
 opened (`training_class`) and people are sent to one (`training_assignment`). Each builder is
-called like those of `bench.corpus.register_events` and returns a `Draft`.
+called like those of `bench.corpus.register_events` and returns a `Draft`. The units are the
+issuer's (issuers.toml), which the records' tree knows; on an unknown turn the first unit of a
+collective award or registration is one the tree lacks ([awards] unknown_units) and waits for review.
 """
 from __future__ import annotations
 
 import datetime as dt
 import random
 
+from bench.corpus import register_tree as tree
 from bench.corpus.decisions import fmt
 from bench.corpus.people import Ctx, any_post, draw_person
-from bench.corpus.register_events import (ROMAN, Draft, context, data, person_fields, truth, unit_truth,
+from bench.corpus.register_events import (ROMAN, Draft, Pick, context, data, person_fields, truth, unit_truth,
                                           valid_window, wording)
 from bench.corpus.spec import AttachedTable, date_table, date_words
 
@@ -38,14 +41,21 @@ def _unit(ctx: Ctx, table: bool) -> tuple[str, dict]:
     return unit.truth, unit_truth(unit.truth)
 
 
-def _distinct_units(ctx: Ctx, count: int, table: bool) -> list[tuple[str, dict]]:
+def _distinct_units(ctx: Ctx, count: int, table: bool,
+                    unknown: bool = False) -> tuple[list[tuple[str, dict]], list[dict]]:
+    """`count` units of the issuer (the first one unknown to the tree on an unknown turn), and the
+    note each event gets."""
     seen: dict[str, tuple[str, dict]] = {}
     for _ in range(count * 4):
         printed, unit = _unit(ctx, table)
         seen.setdefault(printed, (printed, unit))
         if len(seen) == count:
             break
-    return list(seen.values())
+    units = list(seen.values())
+    if not unknown:
+        return units, [{}] * len(units)
+    name = ctx.pick(data()["awards"]["unknown_units"])
+    return [(name, unit_truth(name))] + units[1:], [tree.expect_review("unknown_unit")] + [{}] * (len(units) - 1)
 
 
 # ── Awards and emulation (R4) ──────────────────────────────────────────────────────────────────────
@@ -63,7 +73,8 @@ def _titles(ctx: Ctx, kind: str) -> list[str]:
     return aw[f"{kind}_titles"] + extra
 
 
-def build_award(rng: random.Random, form: str) -> Draft:
+def build_award(rng: random.Random, pick: Pick) -> Draft:
+    form = pick.form
     ctx, award_form, year = _award_context(rng)
     w = wording("award")
     base = {"form": award_form, "form_short": " ".join(award_form.split()[:2]), "year": year,
@@ -101,14 +112,15 @@ def build_award(rng: random.Random, form: str) -> Draft:
     return Draft(ctx, "Quyết định", fmt(subject, base), texts, events, who, _tags(ctx, "award"), attachment)
 
 
-def build_collective_award(rng: random.Random, form: str) -> Draft:
+def build_collective_award(rng: random.Random, pick: Pick) -> Draft:
+    form = pick.form
     ctx, award_form, year = _award_context(rng)
     w = wording("collective_award")
     title = ctx.pick(_titles(ctx, "unit"))
     base = {"form": award_form, "form_short": " ".join(award_form.split()[:2]), "year": year,
             "short": ctx.issuer.short, "title": title, "TITLE": title.upper()}
-    count = {"single": 1, "list": ctx.rng.randint(2, 4)}.get(form, ctx.rng.randint(5, 12))
-    units = _distinct_units(ctx, count, form == "table")
+    count = {"single": 1, "list": ctx.rng.randint(2, 4)}.get(form, ctx.rng.randint(3, 12))
+    units, notes = _distinct_units(ctx, count, form == "table", pick.unknown)
     use_title = form == "table" or (form == "single" and ctx.chance(0.5))
     detail = title if use_title else award_form
     events = [truth("collective_award", ctx, ctx.issued, unit=u, year=year, detail=detail) for _, u in units]
@@ -121,16 +133,20 @@ def build_collective_award(rng: random.Random, form: str) -> Draft:
     else:
         base["count"] = f"{len(units):02d}"
         texts = [fmt(w["table_intro"][0], base)]
-        # Three columns: a two-column table of three rows reads like the header's layout table.
-        attachment = AttachedTable(fmt(w["table_title"][0], base), _caption(ctx), ("STT", "Tên tập thể", "Ghi chú"),
-                                   (15, 120, 35), tuple((str(i), printed, "") for i, (printed, _) in enumerate(units, 1)))
+        # Half the lists have two columns: three units make a table shaped like the header's.
+        rows = tuple((str(i), printed) for i, (printed, _) in enumerate(units, 1))
+        columns, widths = ("STT", "Tên tập thể"), (15, 155)
+        if ctx.chance(0.5):
+            columns, widths, rows = columns + ("Ghi chú",), (15, 120, 35), tuple(r + ("",) for r in rows)
+        attachment = AttachedTable(fmt(w["table_title"][0], base), _caption(ctx), columns, widths, rows)
     texts.append(fmt(w["second"][0], base))
     subject = fmt(w["subject"][1 if use_title else 0], base)
     return Draft(ctx, "Quyết định", subject, texts, events, "Thủ trưởng các tập thể có tên tại Điều 1",
-                 _tags(ctx, "award"), attachment)
+                 _tags(ctx, "award"), attachment, notes)
 
 
-def build_emulation_registration(rng: random.Random, form: str) -> Draft:
+def build_emulation_registration(rng: random.Random, pick: Pick) -> Draft:
+    form = pick.form
     key = rng.choice([k for k in data()["awards"]["issuers"] if k != "ubnd_tinh"])
     # Pledges are approved in December for the next year or in the first quarter of the year.
     lo, hi = valid_window(key)
@@ -142,7 +158,7 @@ def build_emulation_registration(rng: random.Random, form: str) -> Draft:
     w = wording("emulation_registration")
     base = {"year": year, "short": ctx.issuer.short}
     count = {"single": 1, "list": ctx.rng.randint(2, 4)}.get(form, ctx.rng.randint(5, 10))
-    units = _distinct_units(ctx, count, form != "single")
+    units, notes = _distinct_units(ctx, count, form != "single", pick.unknown)
     titles = [ctx.pick(data()["awards"]["unit_titles"]) for _ in units]
     events = [truth("emulation_registration", ctx, ctx.issued, unit=u, year=year, detail=t)
               for (_, u), t in zip(units, titles)]
@@ -162,7 +178,7 @@ def build_emulation_registration(rng: random.Random, form: str) -> Draft:
                                          enumerate(zip(units, titles), 1)))
     texts.append(fmt(w["second"][0], base))
     return Draft(ctx, "Quyết định", fmt(w["subject"][0], base), texts, events,
-                 "Thủ trưởng các tập thể có tên tại Điều 1", _tags(ctx, "award"), attachment)
+                 "Thủ trưởng các tập thể có tên tại Điều 1", _tags(ctx, "award"), attachment, notes)
 
 
 # ── Training (R5) ──────────────────────────────────────────────────────────────────────────────────
@@ -185,7 +201,7 @@ def _course_truth(c: dict, organiser: bool = True, place: bool = True) -> dict:
             "end_date": c["end_day"].isoformat()}
 
 
-def build_training_class(rng: random.Random, form: str) -> Draft:
+def build_training_class(rng: random.Random, pick: Pick) -> Draft:
     ctx = context(rng, rng.choice(data()["training"]["class_issuers"]))
     c = _course(ctx)
     w = wording("training_class")
@@ -197,7 +213,8 @@ def build_training_class(rng: random.Random, form: str) -> Draft:
                  f"Thủ trưởng {c['organiser']}", _tags(ctx, "training"))
 
 
-def build_training_assignment(rng: random.Random, form: str) -> Draft:
+def build_training_assignment(rng: random.Random, pick: Pick) -> Draft:
+    form = pick.form
     keys = data()["training"]["trainee_issuers"]
     ctx = context(rng, rng.choice(keys))
     c = _course(ctx)

@@ -1,17 +1,20 @@
 """The content of register decisions (issue 10): one builder per kind of decision, each drawing its
 issuer, date, units or people and writing the articles and the truth (docs/registers.md shapes).
 
-A builder takes the document's random stream and a form ("single", "list", "table") and returns a
-`Draft`; `bench.corpus.registers` adds the formal frame (header, grounds, signer). Wording, units,
-courses and titles come from data/registers.toml.
+A builder takes the document's random stream and a `Pick` (its form — "single", "list", "table" —,
+its turn among decisions of the same builder, and whether it is one that names a unit the
+records' tree lacks) and returns a `Draft`; `bench.corpus.registers` adds the formal frame
+(header, grounds, signer). Local government and commune officials are here; organisation in
+`register_org`, awards and training in `register_awards`. Councils and communes are those of the
+records' seeded tree (`register_tree`); wording, courses and titles come from data/registers.toml.
 """
 from __future__ import annotations
 
 import datetime as dt
 import random
 from dataclasses import dataclass, field
-from typing import Callable
 
+from bench.corpus import register_tree as tree
 from bench.corpus import vocab
 from bench.corpus.decisions import fmt
 from bench.corpus.generate import FIRST_DAY, LAST_DAY, _number
@@ -35,7 +38,36 @@ def issuer(key: str) -> vocab.Issuer:
     raw = next((i for i in data()["issuer"] if i["key"] == key), None)
     if raw is None:
         return vocab.issuer(key)
+    if "unit" in raw:
+        raw = _council_of_tree(raw)
     return vocab.Issuer(key, raw, tuple(vocab.Unit(*u) for u in raw["units"]))
+
+
+def _council_of_tree(raw: dict) -> dict:
+    """A People's Council of the records' tree: its names, place, level and days follow from its
+    locality's node ("Hội đồng nhân dân" + "huyện Long Thành", 2019 – 30/6/2025)."""
+    node = tree.unit(raw["unit"])
+    display = f"Hội đồng nhân dân {node.locality}"
+    valid = [max(node.valid_from, FIRST_DAY).isoformat(), min(node.valid_to, LAST_DAY).isoformat()]
+    return {**raw, "locality": node.locality, "display": display, "name": display.upper(),
+            "authority": display.upper(), "authority_collective": display.upper(),
+            "place": node.locality.split(" ", 1)[1], "level": node.kind, "valid": valid}
+
+
+@dataclass(frozen=True)
+class Pick:
+    """How one decision is drawn besides its random stream."""
+
+    form: str = "single"  # single | list | table
+    nth: int = 0  # decisions of the same builder before it in the corpus
+    seed: int = 0
+    unknown: bool = False  # name a unit, council or commune the records' tree does not have
+
+
+def take(rows: list, pick: Pick, key: str):
+    """Rows in turn from a seeded offset: the nth decision of a builder takes a row of its own."""
+    offset = random.Random(f"sohoa-registers-rows:{pick.seed}:{key}").randrange(len(rows))
+    return rows[(offset + pick.nth) % len(rows)]
 
 
 @dataclass
@@ -50,6 +82,7 @@ class Draft:
     who: str  # who executes it, for the closing article
     tags: set[str] = field(default_factory=set)  # grounds (grounds.toml and registers.toml)
     attachment: AttachedTable | None = None
+    notes: list[dict] | None = None  # per event: what the records must do with it (register_tree)
 
 
 def valid_window(key: str) -> tuple[dt.date, dt.date]:
@@ -108,70 +141,20 @@ def _tagged(ctx: Ctx, *tags: str) -> set[str]:
     return set(tags) | ({"ubnd"} if ctx.issuer.is_committee else set())
 
 
-# ── Organisation (R2) ──────────────────────────────────────────────────────────────────────────────
-
-def _org_common(rng: random.Random, etype: str) -> tuple[list, Ctx, dict, dt.date]:
-    row = rng.choice(data()["organisation"][etype.removeprefix("unit_")])
-    ctx = context(rng, row[0])
-    eff, clause = effective(ctx, 0.5)
-    parent = row[2]
-    fields = {"name": row[1], "parent": parent, "eff_clause": clause,
-              "parent_clause": f" thuộc {parent}" if parent else "", "place": "tỉnh Đồng Nai"}
-    return row, ctx, fields, eff
-
-
-def _org_draft(ctx: Ctx, etype: str, template: str, fields: dict, unit: dict, eff: dt.date,
-               detail: str | None = None) -> Draft:
-    w = wording(etype)
-    if "{eff_clause}" not in template:  # no date printed: it takes effect on signing
-        eff = ctx.issued
-    texts = [fmt(template, fields), fmt(ctx.pick(w["second"]), fields)]
-    event = truth(etype, ctx, eff, unit=unit, detail=detail)
-    return Draft(ctx, "Quyết định", fmt(ctx.pick(w["subject"]), fields), texts, [event],
-                 f"Thủ trưởng {fields['name']}", _tagged(ctx, "org"))
-
-
-def build_organisation(etype: str) -> Callable[[random.Random, str], Draft]:
-    def build(rng: random.Random, form: str) -> Draft:
-        row, ctx, fields, eff = _org_common(rng, etype)
-        w = wording(etype)
-        name, parent = row[1], row[2]
-        if etype == "unit_founding":
-            fields["kind"] = row[3]
-            return _org_draft(ctx, etype, ctx.pick(w["single"]), fields, unit_truth(name, parent, row[3]), eff)
-        if etype == "unit_merger":
-            related, mode = row[3], row[4]
-            fields["related_text"] = listed(related)
-            shown = parent if mode == "merge" or parent else None
-            return _org_draft(ctx, etype, ctx.pick(w[mode]), fields, unit_truth(name, shown, related=related), eff)
-        if etype == "unit_split":
-            template = ctx.pick(w["single"])
-            fields.update(related_text=listed(row[3]), count=f"{len(row[3]):02d}")
-            shown = parent if "{parent" in template else None
-            return _org_draft(ctx, etype, template, fields, unit_truth(name, shown, related=row[3]), eff)
-        if etype == "unit_rename":
-            template = ctx.pick(w["single"])
-            fields["new_name"] = row[3]
-            shown = parent if "{parent" in template else None
-            return _org_draft(ctx, etype, template, fields, unit_truth(name, shown, new_name=row[3]), eff)
-        if etype == "unit_dissolution":
-            fields["reason"] = ctx.pick(data()["organisation"]["reasons"])
-            return _org_draft(ctx, etype, ctx.pick(w["single"]), fields, unit_truth(name, parent), eff)
-        if etype == "unit_reclassification":
-            fields["kind"] = row[3]
-            template = ctx.pick(w["rank"] if row[3].startswith("hạng") else w["autonomy"])
-            return _org_draft(ctx, etype, template, fields, unit_truth(name, parent, row[3]), eff)
-        fields["reg"] = row[3]
-        fields["parent_clause"] = f" trực thuộc {parent}" if parent else ""
-        return _org_draft(ctx, etype, ctx.pick(w["single"]), fields, unit_truth(name, parent), eff,
-                          detail=row[3])
-    return build
-
-
 # ── Local government (R3) ──────────────────────────────────────────────────────────────────────────
+# Councils of the tree (data: [local] councils) hold seats the records can keep; on an unknown turn
+# a council the tree lacks (a commune of before July 2025) is drawn and its events expect review.
 
 def term_of(day: dt.date) -> str:
     return [t for start, t in data()["terms"] if dt.date.fromisoformat(start) <= day][-1]
+
+
+def _councils(pick: Pick, keys: list[str] | None = None) -> tuple[list[str], list[dict]]:
+    """The council issuers to draw from, and the note every event of the decision gets."""
+    local = data()["local"]
+    if pick.unknown:
+        return local["unknown_councils"], [tree.expect_review("no_body")]
+    return keys or local["councils"], [{}]
 
 
 def _council(rng: random.Random, keys: list[str], lo: dt.date = FIRST_DAY, hi: dt.date = LAST_DAY):
@@ -199,11 +182,12 @@ def _body(place: dict, kind: str) -> str:
     return place["committee_body" if kind == "committee" else "council_body"]
 
 
-def build_local_election(rng: random.Random, form: str) -> Draft:
-    ctx, iss, place = _council(rng, ["hdnd_tinh", "hdnd_binh_an", "hdnd_xuan_loc", "hdnd_tran_bien"])
+def build_local_election(rng: random.Random, pick: Pick) -> Draft:
+    keys, note = _councils(pick)
+    ctx, iss, place = _council(rng, keys)
     w = wording("local_election")
     detail = f"nhiệm kỳ {place['term']}"
-    if form == "list":
+    if pick.form == "list":
         base = {**place, "position": "Ủy viên", "body": place["committee_body"]}
         lines, events = [fmt(ctx.pick(w["list_intro"]), base)], []
         for i in range(1, ctx.rng.randint(2, 4) + 1):
@@ -214,7 +198,7 @@ def build_local_election(rng: random.Random, form: str) -> Draft:
                                 {"unit": base["body"], "position": "Ủy viên"}, detail=detail))
         subject = fmt(w["subject"][0], base)
         return Draft(ctx, "Nghị quyết", subject, ["\n".join(lines), fmt(w["second"][0], place)], events,
-                     "các ông, bà có tên tại Điều 1", {"ubnd"})
+                     "các ông, bà có tên tại Điều 1", {"ubnd"}, notes=note * len(events))
     position, kind = ctx.pick(data()["local"]["elect"])
     person = draw_person(ctx, age=(35, 55))
     phrase, frm = _current_post(ctx, iss.level, iss.locality)
@@ -223,10 +207,10 @@ def build_local_election(rng: random.Random, form: str) -> Draft:
                   {"unit": fields["body"], "position": position}, detail=detail)
     return Draft(ctx, "Nghị quyết", fmt(ctx.pick(w["subject"]), fields),
                  [fmt(ctx.pick(w["single"]), fields), fmt(w["second"][0], place)], [event],
-                 f"{person.hon} {person.name}", {"ubnd"})
+                 f"{person.hon} {person.name}", {"ubnd"}, notes=note)
 
 
-def _delegates_table(ctx: Ctx, place: dict, w: dict) -> Draft:
+def _delegates_table(ctx: Ctx, place: dict, w: dict, note: list[dict]) -> Draft:
     rows, events = [], []
     detail = f"nhiệm kỳ {place['term']}"
     for i in range(1, ctx.rng.randint(12, 24) + 1):
@@ -241,18 +225,21 @@ def _delegates_table(ctx: Ctx, place: dict, w: dict) -> Draft:
                           ("STT", "Họ và tên", "Ngày sinh", "Đơn vị bầu cử"), (12, 60, 30, 50), tuple(rows))
     return Draft(ctx, "Nghị quyết", fmt(w["table_subject"][0], fields),
                  [fmt(w["table_intro"][0], fields), fmt(w["table_second"][0], fields)], events,
-                 "các đại biểu có tên tại Điều 1", {"ubnd"}, table)
+                 "các đại biểu có tên tại Điều 1", {"ubnd"}, table, notes=note * len(events))
 
 
-def build_local_confirmation(rng: random.Random, form: str) -> Draft:
+def build_local_confirmation(rng: random.Random, pick: Pick) -> Draft:
     w = wording("local_confirmation")
-    if form == "table":  # the council confirms its own delegates' credentials after an election
+    local = data()["local"]
+    if pick.form == "table":  # the council confirms its own delegates' credentials after an election
         start = rng.choice([dt.date(2021, 6, 15), dt.date(2026, 4, 20)])
-        keys = ["hdnd_tinh", "hdnd_binh_an"] if start.year == 2021 else ["hdnd_tinh", "hdnd_xuan_loc",
-                                                                         "hdnd_tran_bien"]
+        if pick.unknown:  # the communes the tree lacks ended in 2025
+            start = dt.date(2021, 6, 15)
+        keys, note = _councils(pick, local[f"elected_{start.year}"])
         ctx, _, place = _council(rng, keys, start, start + dt.timedelta(days=45))
-        return _delegates_table(ctx, place, w)
-    council = issuer(rng.choice(["hdnd_binh_an", "hdnd_xuan_loc", "hdnd_tran_bien"]))
+        return _delegates_table(ctx, place, w, note)
+    keys, note = _councils(pick, local["confirmed"])
+    council = issuer(rng.choice(keys))
     lo, hi = (dt.date.fromisoformat(x) for x in council.raw["valid"])
     ctx = context(rng, council.committee, lo, hi)  # the committee one level up confirms
     term = term_of(ctx.issued)
@@ -266,14 +253,15 @@ def build_local_confirmation(rng: random.Random, form: str) -> Draft:
                   detail=f"nhiệm kỳ {term}")
     return Draft(ctx, "Quyết định", fmt(ctx.pick(w["subject"]), fields),
                  [fmt(ctx.pick(w["single"]), fields), fmt(w["second"][0], fields)], [event],
-                 f"{person.hon} {person.name}", {"ubnd", "civil"})
+                 f"{person.hon} {person.name}", {"ubnd", "civil"}, notes=note)
 
 
-def _leaving(etype: str, rng: random.Random, form: str) -> Draft:
-    ctx, iss, place = _council(rng, ["hdnd_tinh", "hdnd_binh_an", "hdnd_xuan_loc", "hdnd_tran_bien"])
+def _leaving(etype: str, rng: random.Random, pick: Pick) -> Draft:
+    keys, note = _councils(pick)
+    ctx, iss, place = _council(rng, keys)
     w = wording(etype)
     person = draw_person(ctx, age=(35, 60))
-    key = "delegate" if etype == "local_removal" or form == "list" else ctx.pick(["post", "post", "delegate"])
+    key = "delegate" if etype == "local_removal" or pick.form == "list" else ctx.pick(["post", "post", "delegate"])
     if key == "delegate":
         position, body = "Đại biểu", place["council_body"]
     else:
@@ -287,33 +275,40 @@ def _leaving(etype: str, rng: random.Random, form: str) -> Draft:
                   detail=f"nhiệm kỳ {place['term']}")
     return Draft(ctx, "Nghị quyết", fmt(subject, fields),
                  [fmt(ctx.pick(w[key]), fields), fmt(w["second"][0], fields)], [event],
-                 f"{person.hon} {person.name}", {"ubnd"})
+                 f"{person.hon} {person.name}", {"ubnd"}, notes=note)
 
 
-def build_local_relief(rng: random.Random, form: str) -> Draft:
-    return _leaving("local_relief", rng, form)
+def build_local_relief(rng: random.Random, pick: Pick) -> Draft:
+    return _leaving("local_relief", rng, pick)
 
 
-def build_local_removal(rng: random.Random, form: str) -> Draft:
-    return _leaving("local_removal", rng, form)
+def build_local_removal(rng: random.Random, pick: Pick) -> Draft:
+    return _leaving("local_removal", rng, pick)
 
 
 # ── Commune officials (R3: staff groups) ───────────────────────────────────────────────────────────
+# Communes and wards of the tree (from July 2025) and the corpus issuers that are their committees;
+# on an unknown turn a commune of before the reform that the tree lacks ([local.unknown_commune]).
 
-_COMMUNES = {"ubnd_long_thanh": "xã Bình An", "ubnd_xuan_loc": "xã Xuân Lộc", "ubnd_tran_bien": "phường Trấn Biên"}
+def _commune(rng: random.Random, pick: Pick) -> tuple[Ctx, str, list[dict]]:
+    """A commune committee's drawing context, its locality and the events' note."""
+    local = data()["local"]
+    if pick.unknown:
+        old = local["unknown_commune"]
+        return context(rng, old["issuer"]), old["locality"], [tree.expect_review("no_unit")]
+    key = rng.choice(sorted(local["commune_issuers"]))
+    return context(rng, key), tree.unit(local["commune_issuers"][key]).locality, [{}]
 
 
-def _commune_draft(ctx: Ctx, key: str, fields: dict, event: dict, person) -> Draft:
+def _commune_draft(ctx: Ctx, key: str, fields: dict, event: dict, person, notes: list[dict] | None = None) -> Draft:
     w = wording(key)
     return Draft(ctx, "Quyết định", fmt(ctx.pick(w["subject"]), fields),
                  [fmt(ctx.pick(w["single"]), fields), fmt(w["second"][0], fields)], [event],
-                 f"{person.hon} {person.name}", _tagged(ctx, "commune", "civil"))
+                 f"{person.hon} {person.name}", _tagged(ctx, "commune", "civil"), notes=notes)
 
 
-def build_commune_retirement(rng: random.Random, form: str) -> Draft:
-    key = rng.choice(["ubnd_long_thanh", "ubnd_xuan_loc"])
-    ctx = context(rng, key)
-    locality = _COMMUNES[key]
+def build_commune_retirement(rng: random.Random, pick: Pick) -> Draft:
+    ctx, locality, _ = _commune(rng, Pick())  # a retirement needs no unit of the tree
     eff = first_of_month(add_months(ctx.issued, ctx.rng.randint(1, 4)))
     female = ctx.chance(0.4)
     months = ctx.rng.randint(56 * 12, 57 * 12 + 6) if female else ctx.rng.randint(60 * 12 + 3, 62 * 12)
@@ -327,39 +322,44 @@ def build_commune_retirement(rng: random.Random, form: str) -> Draft:
     return _commune_draft(ctx, "commune_retirement", fields, event, person)
 
 
-def build_commune_resignation(rng: random.Random, form: str) -> Draft:
-    key = rng.choice(["ubnd_xuan_loc", "ubnd_tran_bien"])
-    ctx = context(rng, key)
+def build_commune_resignation(rng: random.Random, pick: Pick) -> Draft:
+    ctx, locality, _ = _commune(rng, Pick())
     person = draw_person(ctx, age=(24, 45))
     eff = ctx.issued + dt.timedelta(days=ctx.rng.randint(3, 25))
-    fields = {**person_fields(ctx, person), "locality": _COMMUNES[key],
+    fields = {**person_fields(ctx, person), "locality": locality,
               "title": ctx.pick(data()["local"]["part_time_titles"]), "eff": ctx.d(eff)}
     event = truth("resignation", ctx, eff, person, staff_group="commune_part_time")
     return _commune_draft(ctx, "commune_resignation", fields, event, person)
 
 
-def build_commune_transfer(rng: random.Random, form: str) -> Draft:
-    ctx = context(rng, "ubnd_long_thanh")  # before 2025 the district moved commune civil servants
-    locality = _COMMUNES["ubnd_long_thanh"]
+def build_commune_transfer(rng: random.Random, pick: Pick) -> Draft:
+    local = data()["local"]
+    if pick.unknown:  # before 2025 the district moved its communes' civil servants
+        old = local["unknown_commune"]
+        ctx, locality, notes = context(rng, old["issuer"]), old["locality"], [tree.expect_review("no_unit")]
+        to_unit = f"Ủy ban nhân dân {ctx.pick(old['neighbours'])}"
+    else:  # since July 2025 the Department of Home Affairs moves them between communes
+        ctx, notes = context(rng, local["transfer_issuer"], dt.date(2025, 7, 1)), [{}]
+        here, there = ctx.rng.sample(tree.communes(ctx.issued), 2)
+        locality, to_unit = here.locality, there.name
     person = draw_person(ctx, age=(26, 50))
     eff, clause = effective(ctx, 0.7)
-    to_unit = f"Ủy ban nhân dân {ctx.pick(data()['local']['neighbours'][locality])}"
     fields = {**person_fields(ctx, person), "locality": locality, "to_unit": to_unit, "eff_clause": clause,
-              "title": ctx.pick(data()["local"]["servant_titles"])}
+              "title": ctx.pick(local["servant_titles"])}
     event = truth("transfer", ctx, eff, person, None, {"unit": to_unit, "position": None},
                   staff_group="commune_civil_servant")
-    return _commune_draft(ctx, "commune_transfer", fields, event, person)
+    return _commune_draft(ctx, "commune_transfer", fields, event, person, notes)
 
 
-def build_commune_recruitment(rng: random.Random, form: str) -> Draft:
-    ctx = context(rng, "ubnd_long_thanh")
+def build_commune_recruitment(rng: random.Random, pick: Pick) -> Draft:
+    ctx, locality, notes = _commune(rng, pick)
     person = draw_person(ctx, age=(23, 32))
     eff, clause = effective(ctx, 0.6)
-    to_unit = f"Ủy ban nhân dân {_COMMUNES['ubnd_long_thanh']}"
+    to_unit = f"Ủy ban nhân dân {locality}"
     fields = {**person_fields(ctx, person), "to_unit": to_unit, "eff_clause": clause,
               "degree": ctx.pick(vocab.load("people")["degrees"]),
               "title": ctx.pick(data()["local"]["servant_titles"])}
     event = truth("recruitment", ctx, eff, person, None, {"unit": to_unit, "position": "Chuyên viên"},
                   salary={"scale_code": "01.003", "step": 1, "coefficient": 2.34},
                   staff_group="commune_civil_servant")
-    return _commune_draft(ctx, "commune_recruitment", fields, event, person)
+    return _commune_draft(ctx, "commune_recruitment", fields, event, person, notes)

@@ -6,6 +6,11 @@ turn; the first ones of each family cover every kind of decision (PLAN), later o
 random, each from its own `random.Random` seeded by (seed, index), so `make_register_specs(n, s)`
 is a prefix of `make_register_specs(n + k, s)`. A spec's `topic` is its family; its doc_id is
 "r001", … (the personnel corpus of `make_specs` uses "d001", …).
+
+Units, councils and communes are those of the records' seeded organisation tree
+(`register_tree`), so what is read can be applied; after its PLAN every tenth decision of a family
+(`register_tree.is_unknown_turn`) names one the tree lacks instead, and the spec's `event_notes`
+say which events must then wait for review ({"expect": "review", "reason": …}).
 """
 from __future__ import annotations
 
@@ -14,15 +19,16 @@ from typing import Callable
 
 from bench.corpus import register_awards as awards
 from bench.corpus import register_events as ev
-from bench.corpus import vocab
+from bench.corpus import register_tree, vocab
+from bench.corpus.register_org import build_organisation
 from bench.corpus.decisions import closing
 from bench.corpus.generate import _grounds, _recipients, _signer
 from bench.corpus.people import Ctx, draw_name
 from bench.corpus.spec import DecisionSpec, date_words
 
 FAMILIES = ("organisation", "local_government", "awards", "training")
-BUILDERS: dict[str, Callable[[random.Random, str], ev.Draft]] = {
-    **{t: ev.build_organisation(t) for t in ("unit_founding", "unit_merger", "unit_split", "unit_rename",
+BUILDERS: dict[str, Callable[[random.Random, ev.Pick], ev.Draft]] = {
+    **{t: build_organisation(t) for t in ("unit_founding", "unit_merger", "unit_split", "unit_rename",
                                             "unit_dissolution", "unit_reclassification", "unit_regulation")},
     "local_election": ev.build_local_election, "local_confirmation": ev.build_local_confirmation,
     "local_relief": ev.build_local_relief, "local_removal": ev.build_local_removal,
@@ -54,7 +60,14 @@ def make_register_specs(n: int, seed: int = 0, families: tuple[str, ...] = FAMIL
     unknown = set(families) - set(FAMILIES)
     if unknown:
         raise ValueError(f"unknown families {sorted(unknown)}; known: {', '.join(FAMILIES)}")
-    return [_make_one(i, family, key, form, seed) for i, (family, key, form) in enumerate(_plan(n, seed, families))]
+    plan = _plan(n, seed, families)
+    turns: dict[str, int] = {}
+    specs = []
+    for i, (family, key, form) in enumerate(plan):
+        nth = turns[key] = turns.get(key, -1) + 1
+        unknown = register_tree.is_unknown_turn(i // len(families), len(PLAN[family]))
+        specs.append(_make_one(i, family, key, ev.Pick(form, nth, seed, unknown), seed))
+    return specs
 
 
 def _plan(n: int, seed: int, families: tuple[str, ...]) -> list[tuple[str, str, str]]:
@@ -67,9 +80,9 @@ def _plan(n: int, seed: int, families: tuple[str, ...]) -> list[tuple[str, str, 
     return out
 
 
-def _make_one(index: int, family: str, key: str, form: str, seed: int) -> DecisionSpec:
+def _make_one(index: int, family: str, key: str, pick: ev.Pick, seed: int) -> DecisionSpec:
     rng = random.Random(f"sohoa-registers:{seed}:{index}")
-    draft = BUILDERS[key](rng, form)
+    draft = BUILDERS[key](rng, pick)
     return _assemble(index, family, draft)
 
 
@@ -121,4 +134,4 @@ def _assemble(index: int, family: str, draft: ev.Draft) -> DecisionSpec:
         signer_authority_line=prefixed[-1] if prefixed else None, signer_title=frame["title"],
         signer_name=draw_name(ctx, ctx.rng.random() < 0.3), signer_lines=tuple(frame["lines"]),
         recipients=tuple(frame["recipients"]), events=tuple(draft.events), attachment=draft.attachment,
-        topic=family, event_notes=tuple({} for _ in draft.events))
+        topic=family, event_notes=tuple(draft.notes or ({} for _ in draft.events)))

@@ -9,7 +9,10 @@ insertions, smart tags. The first section's header is read too when it holds a b
 
 Reading order: a layout table (every row two cells, at most four rows — the header or signer
 block) is read column by column: left cell lines, then right cell lines, like the PDF loader reads
-the two columns. Other tables are read one line per row and also returned as `Document.tables`.
+the two columns. A table of that shape is a short data list instead when its content says so — a
+first row of column headings ("STT | Tên tập thể") or numbered rows ("1 | Phòng Nội vụ"), and no
+national motto or "Nơi nhận" (`layout.toml`). Data tables are read one line per row and also
+returned as `Document.tables`.
 Paragraphs laid out with tabs ("SỞ NỘI VỤ<tab><tab>Độc lập - Tự do - Hạnh phúc") get the same
 left-then-right treatment at the start of the document and in the signer block (`tabcolumns.py`).
 """
@@ -17,14 +20,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import re
+from functools import lru_cache
+
 import docx
 from docx.oxml.ns import qn
 
 from pipeline.config import PipelineConfig
 from pipeline.errors import CorruptFile, EmptyFile, SohoaError, UnsupportedType
 from pipeline.loaders import tabcolumns
+from pipeline.loaders.layout import layout_rules
 from pipeline.loaders.zipguard import check_docx_container
 from pipeline.model import Document, Page, SourceFile, Table, nfc
+from pipeline.vietnamese import fold
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 _T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
@@ -35,6 +43,9 @@ _CONTAINERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml"), qn("w:ins"), 
 _SKIPPED = {qn("w:del"), qn("w:moveFrom"), _FALLBACK, qn("w:pPr"), qn("w:rPr"), qn("w:tblPr")}
 _INLINE = {_T: None, _TAB: "\t", _BR: "\n", _CR: "\n", _NB_HYPHEN: "-"}
 _MAX_LAYOUT_ROWS = 4
+_MAX_HEADING_CHARS = 40  # a column heading is a few words; the issuer block is longer
+_ORDINAL = re.compile(r"^\d{1,3}$")  # "1", "02", "3." (keyed: no dot) in a list's first column
+_NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def load_docx(path: Path, source: SourceFile, config: PipelineConfig) -> Document:
@@ -105,7 +116,7 @@ class _Walker:
     def _table_lines(self, tbl) -> list[str]:
         rows = [list(tr.iterchildren(_TC)) for tr in _rows(tbl)]
         cell_lines = {id(tc): self.block_lines(tc) for row in rows for tc in row}
-        if 0 < len(rows) <= _MAX_LAYOUT_ROWS and all(len(row) == 2 for row in rows):
+        if _is_layout(rows, cell_lines):
             return [line for col in (0, 1) for row in rows for line in cell_lines[id(row[col])]]
         self.tables.append(_data_table(rows, cell_lines))
         # One line per row, as a PDF reads a table; merged cells once, in their first row.
@@ -114,6 +125,41 @@ class _Walker:
             for row in rows
         )
         return [line for line in row_lines if line.strip()]
+
+
+def _is_layout(rows: list[list], cell_lines: dict[int, list[str]]) -> bool:
+    """A header or signer block set in a table: two cells a row, at most four rows, and either the
+    motto or "Nơi nhận" in a cell, or nothing of a data list (column headings, numbered rows)."""
+    if not (0 < len(rows) <= _MAX_LAYOUT_ROWS and all(len(row) == 2 for row in rows)):
+        return False
+    cells = [[_key(" ".join(cell_lines[id(tc)])) for tc in row] for row in rows]
+    markers = _layout_markers()
+    if any(marker in cell for row in cells for cell in row for marker in markers):
+        return True
+    return not (_headings(cells[0]) or sum(bool(_ORDINAL.match(row[0])) for row in cells) >= 2)
+
+
+def _headings(cells: list[str]) -> bool:
+    """A row of column headings: every cell short and filled, one of them a known heading."""
+    known = _heading_words()
+    return all(0 < len(c) <= _MAX_HEADING_CHARS for c in cells) and \
+        any(c == h or c.startswith(h + " ") for c in cells for h in known)
+
+
+def _key(text: str) -> str:
+    """Folded, lower case, punctuation as single spaces: "Số TT:" → "so tt"."""
+    return " ".join(_NON_WORD.sub(" ", fold(text)).split())
+
+
+@lru_cache(maxsize=1)
+def _layout_markers() -> tuple[str, ...]:
+    rules = layout_rules()
+    return tuple(_key(m) for m in (*rules["header_block_markers"], *rules["signer_block_markers"]))
+
+
+@lru_cache(maxsize=1)
+def _heading_words() -> tuple[str, ...]:
+    return tuple(_key(h) for h in layout_rules()["data_table_headings"])
 
 
 def _blocks(parent):
