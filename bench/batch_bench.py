@@ -1,19 +1,26 @@
 """Documents/min through the `ingest_batch` flow against a plain sequential loop over compose.
 
-    python -m bench.batch_bench [--n 25] [--kinds docx,pdf,scan300,scan150] [--threads 0] [--seed 7]
+    python -m bench.batch_bench [--n 25] [--kinds docx,pdf,scan300,scan150] [--threads 0[,3…]] [--seed 7]
+                                [--rounds 4]
 
 The corpus is `n` documents rendered in each kind (bench.corpus; default 4 × 25 = 100 mixed files:
 DOCX, text PDFs, scans at 300 and 150 dpi). In the same run, after one warm-up document:
 - sequential, twice: `compose.process_file` on each file in turn, first with one OCR thread (one
   thing at a time: the plain loop), then with the CLI's default (OCR threads = cores, so the pages
   of one multi-page scan are already read in parallel — a stronger baseline);
-- flow: `ingest_batch` (ThreadPoolTaskRunner, `--threads` task threads, default one per core) in
-  Prefect's ephemeral mode; the temporary server's start-up is measured apart, on a warm-up run.
+- flow: `ingest_batch` (ThreadPoolTaskRunner, `--threads` task threads, default one per core; a
+  list measures one flow side per value) in Prefect's ephemeral mode; the temporary server's
+  start-up is measured apart, on a warm-up run.
 Every side runs the whole pipeline (records store and search index embedded in its own fresh data
-folder). On a shared machine the wall times say little on their own, so each side also records
-its CPU time ("cores busy" = CPU / wall) and a probe of the cores the machine gave to one busy
-process per core just before and after it ("cores available"). Prints a table and writes
-bench/out/batch_bench.json with the time per stage (summed `Outcome.timings`) per side and kind.
+folder). The sides take turns, in a rotating order, on `--rounds` slices of the corpus (each a mix
+of every kind), so that other work coming and going on a shared machine weighs on them alike.
+Each side records its CPU time ("cores busy" = CPU / wall) and the load average as it starts; a
+probe of the cores the machine gives one busy process per core runs between rounds ("cores
+available"). The CPU is split into this process's own (Python and the C libraries it calls), the
+Tesseract children's and the ephemeral Prefect server's: the plain loop's split gives the ceiling
+a thread pool can reach while the GIL serialises the Python part, the flow side's the cost of
+Prefect per document. Prints a table and writes bench/out/batch_bench.json with the time per
+stage (summed `Outcome.timings`) per side and kind.
 """
 from __future__ import annotations
 
@@ -49,8 +56,8 @@ def sequential(files: list[Path], home: Path, ocr_workers: int | None) -> tuple[
     from flows import compose
     from flows.runtime import opened_context
 
+    started = time.perf_counter()  # opening the stores counts, as it does inside the flow
     with opened_context(home, workers=ocr_workers) as ctx:  # records and index too, as the flow does
-        started = time.perf_counter()
         rows = []
         for path in files:
             outcome = compose.process_file(path, ctx)
@@ -83,10 +90,25 @@ def stage_totals(rows: list[dict]) -> dict[str, dict[str, float]]:
     return {k: {s: round(v, 2) for s, v in stages.items()} for k, stages in totals.items()}
 
 
-def cpu_seconds() -> float:
-    """CPU used so far by this process and its finished children (the Tesseract runs)."""
+def cpu_seconds() -> tuple[float, float]:
+    """CPU used so far by this process (Python, and the C libraries it calls: the GIL's share lies
+    in it) and by its finished children (the Tesseract runs, which no GIL holds back)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+def live_children_cpu() -> float:
+    """CPU so far of this process's children still running: the ephemeral Prefect server (its work
+    for every task run competes for the same cores but shows in no rusage until it exits)."""
+    total, me, tick = 0.0, os.getpid(), os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == me:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def _spin(seconds: float) -> float:
@@ -96,7 +118,7 @@ def _spin(seconds: float) -> float:
     return time.process_time()
 
 
-def available_cores(seconds: float = 3.0) -> float:
+def available_cores(seconds: float = 2.0) -> float:
     """How many cores this machine gives us right now: one busy process per core, CPU got / wall.
     On a shared machine this is the ceiling any side could reach in the same minute."""
     from concurrent.futures import ProcessPoolExecutor
@@ -107,28 +129,57 @@ def available_cores(seconds: float = 3.0) -> float:
         return round(sum(pool.map(_spin, [seconds] * n)) / seconds, 2)
 
 
-def side(name: str, measure) -> dict:
-    """Run one side; record wall time, and CPU time to tell how many cores it actually kept busy
-    (on a shared machine other work takes its share: cores_busy shows what this side got)."""
-    before = available_cores()
-    cpu = cpu_seconds()
-    elapsed, rows = measure()
-    cpu = cpu_seconds() - cpu
-    after = available_cores()
-    return {"side": name, "seconds": round(elapsed, 2), "documents": len(rows),
-            "failed": sum(1 for r in rows if not r["ok"]),
-            "docs_per_min": round(60 * len(rows) / elapsed, 1), "cpu_s": round(cpu, 1),
-            "cores_busy": round(cpu / elapsed, 2), "cores_available": [before, after],
-            "stages": stage_totals(rows)}
+class Side:
+    """One way of running the batch, measured over the rounds: wall time, and CPU time split into
+    this process's own, the Tesseract children's and the Prefect server's (on a shared machine
+    other work takes its share: cores_busy shows what this side got)."""
+
+    def __init__(self, name: str, measure):
+        self.name, self.measure = name, measure
+        self.seconds = self.own = self.children = self.server = 0.0
+        self.rows: list[dict] = []
+        self.loads: list[float] = []
+        self.rounds: list[float] = []  # seconds per round
+
+    def run(self, files: list[Path]) -> None:
+        self.loads.append(os.getloadavg()[0])
+        own, children = cpu_seconds()
+        server = live_children_cpu()
+        elapsed, rows = self.measure(files)
+        self.server += max(0.0, live_children_cpu() - server)
+        own_after, children_after = cpu_seconds()
+        self.own += own_after - own
+        self.children += children_after - children
+        self.seconds += elapsed
+        self.rounds.append(elapsed)
+        self.rows += rows
+
+    def result(self) -> dict:
+        cpu = self.own + self.children + self.server
+        return {"side": self.name, "seconds": round(self.seconds, 2), "documents": len(self.rows),
+                "failed": sum(1 for r in self.rows if not r["ok"]),
+                "docs_per_min": round(60 * len(self.rows) / self.seconds, 1), "cpu_s": round(cpu, 1),
+                "python_cpu_s": round(self.own, 1), "tesseract_cpu_s": round(self.children, 1),
+                "prefect_server_cpu_s": round(self.server, 1), "cores_busy": round(cpu / self.seconds, 2),
+                "seconds_per_round": [round(x, 2) for x in self.rounds],
+                "load_average_at_start": [round(x, 2) for x in self.loads], "stages": stage_totals(self.rows)}
+
+
+def gil_ceiling(plain: dict, cores: int) -> float:
+    """The most a thread pool can gain over the plain loop on `cores` cores if all of the process's
+    own CPU time held the GIL (an upper bound on serialisation: numpy and PIL release it in part)."""
+    total = plain["python_cpu_s"] + plain["tesseract_cpu_s"]
+    return round(total / max(total / cores, plain["python_cpu_s"]), 2)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.batch_bench", description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=25, help="documents per kind")
     ap.add_argument("--kinds", default="docx,pdf,scan300,scan150")
-    ap.add_argument("--threads", type=int, default=0, help="task threads (0: one per core)")
+    ap.add_argument("--threads", default="0", help="task threads, comma-separated (0: one per core)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--corpus", type=Path, default=None, help="where to render the corpus (kept)")
+    ap.add_argument("--rounds", type=int, default=4, help="slices of the corpus the sides take turns on")
     args = ap.parse_args(argv)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # A loaded machine can exceed the ephemeral server's default 20 s start-up (design/FACTS.md).
@@ -138,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.corpus or work / "corpus"
     files = corpus(folder, args.n, args.seed, kinds)
     try:
-        result = run(files, work, args.threads)
+        result = run(files, work, [int(t) for t in args.threads.split(",")], args.rounds)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     result.update(kinds=list(kinds), n_per_kind=args.n, cores=os.cpu_count(), date=dt.date.today().isoformat(),
@@ -149,34 +200,70 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run(files: list[Path], work: Path, threads: int) -> dict:
+def run(files: list[Path], work: Path, threads: list[int], rounds: int) -> dict:
+    """The sides take turns on `rounds` slices of the corpus (each a mix of every kind), in a
+    rotating order, so that a machine whose load comes and goes weighs on all of them alike."""
     from flows.batch import ingest_batch
 
     started = time.perf_counter()
     ingest_batch([str(files[0])], home=str(work / "warm-up"))  # ephemeral server, spaCy, imports
     warm_up = time.perf_counter() - started
-    plain = side("sequential loop, 1 OCR thread", lambda: sequential(files, work / "seq1", 1))
-    default = side(f"sequential loop, {os.cpu_count()} OCR threads", lambda: sequential(files, work / "seq", None))
-    flow = side(f"ingest_batch ({threads or os.cpu_count()} task threads)",
-                lambda: through_flow(files, work / "flow", threads))
-    return {"warm_up_s": round(warm_up, 2), "sides": [plain, default, flow],
-            "speedup": {"vs_plain_loop": round(plain["seconds"] / flow["seconds"], 2),
-                        "vs_default_loop": round(default["seconds"] / flow["seconds"], 2)}}
+    cores = os.cpu_count() or 1
+    sides = [Side("sequential loop, 1 OCR thread", lambda f: sequential(f, work / "seq1", 1)),
+             Side(f"sequential loop, {cores} OCR threads", lambda f: sequential(f, work / "seq", None))]
+    sides += [Side(f"ingest_batch ({t or cores} task threads)",
+                   lambda f, t=t: through_flow(f, work / f"flow{t}", t)) for t in threads]
+    available = [available_cores()]
+    for r, part in enumerate(slices(files, rounds)):
+        k = r % len(sides)
+        for s in sides[k:] + sides[:k]:
+            s.run(part)
+        available.append(available_cores())
+    plain, default, *flows = (s.result() for s in sides)
+    return {"warm_up_s": round(warm_up, 2), "rounds": rounds, "sides": [plain, default, *flows],
+            "cores_available": available, "gil_ceiling": gil_ceiling(plain, cores),
+            "speedup": {f["side"]: {"vs_plain_loop": round(plain["seconds"] / f["seconds"], 2),
+                                    "vs_default_loop": round(default["seconds"] / f["seconds"], 2),
+                                    "vs_plain_loop_per_round": _per_round(plain, f),
+                                    "prefect_cpu_ms_per_document": _overhead_ms(f, plain)}
+                        for f in flows}}
+
+
+def slices(files: list[Path], rounds: int) -> list[list[Path]]:
+    """Whole documents (every kind of one document number) dealt round-robin: each slice a mix."""
+    numbers = sorted({p.name.split(".", 1)[0] for p in files})
+    slot = {number: i % rounds for i, number in enumerate(numbers)}
+    return [[p for p in files if slot[p.name.split(".", 1)[0]] == r] for r in range(rounds)]
+
+
+def _per_round(plain: dict, flow: dict) -> list[float]:
+    """The ratio on each slice: the two ran minutes apart, so under a load that comes and goes
+    the spread of these says how far to trust the total."""
+    return [round(a / b, 2) for a, b in zip(plain["seconds_per_round"], flow["seconds_per_round"])]
+
+
+def _overhead_ms(flow: dict, plain: dict) -> float:
+    """Prefect's own cost: the flow side's CPU beyond the plain loop's (client and server), per document."""
+    extra = flow["python_cpu_s"] + flow["prefect_server_cpu_s"] - plain["python_cpu_s"]
+    return round(1000 * extra / max(1, flow["documents"]), 1)
 
 
 def print_table(result: dict) -> None:
     print(f"{len(result['sides'][0]['stages'].get('all', {}))} stages · warm-up (ephemeral server, "
-          f"imports) {result['warm_up_s']} s · load average {result['load_average']}")
+          f"imports) {result['warm_up_s']} s · {result['rounds']} rounds · cores available "
+          f"{result['cores_available']} · load average at the end {result['load_average']}")
     for s in result["sides"]:
         print(f"{s['side']:<34} {s['documents']:>4} docs {s['seconds']:>8.1f} s {s['docs_per_min']:>7.1f} docs/min"
-              f"  cpu {s['cpu_s']:.0f} s ({s['cores_busy']} cores busy of {s['cores_available']} available"
-              f" before/after)  failed {s['failed']}")
+              f"  cpu {s['cpu_s']:.0f} s (python {s['python_cpu_s']:.0f}, tesseract {s['tesseract_cpu_s']:.0f},"
+              f" prefect server {s['prefect_server_cpu_s']:.0f}; {s['cores_busy']} cores busy; load average"
+              f" {s['load_average_at_start']} at each start)  failed {s['failed']}")
         for kind, stages in sorted(s["stages"].items()):
             print(f"    {kind:<12} " + "  ".join(f"{k} {v:.1f}" for k, v in stages.items()))
-    speedup = result["speedup"]
-    print(f"speed-up on {result['cores']} cores: {speedup['vs_plain_loop']}× the plain loop, "
-          f"{speedup['vs_default_loop']}× the loop with per-page OCR threads")
-
+    print(f"ceiling for a thread pool on {result['cores']} cores (GIL): {result['gil_ceiling']}×")
+    for name, speedup in result["speedup"].items():
+        print(f"{name}: {speedup['vs_plain_loop']}× the plain loop (per round "
+              f"{speedup['vs_plain_loop_per_round']}), {speedup['vs_default_loop']}× the loop "
+              f"with per-page OCR threads; Prefect {speedup['prefect_cpu_ms_per_document']} ms CPU per document")
 
 if __name__ == "__main__":
     raise SystemExit(main())

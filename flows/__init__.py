@@ -5,7 +5,7 @@
     ledger       processed documents by sha256, claims between workers (exactly once)
     batch        ingest_batch: one task run per document, retries for retryable errors
     inbox        watch_inbox: settled files of an inbox → processed/ or quarantine/
-    monitor      deadline_monitor: daily notice lists per unit
+    monitor      deadline_monitor: daily notice lists per unit, from the records store
     reports      semiannual_report: 15 June and 15 December
     deployments  the schedules; serving all four flows on one machine (prefect.yaml: production)
 """

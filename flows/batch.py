@@ -3,15 +3,17 @@
     paths ─expand─▶ files ─┬─ ingest_document (task) ─▶ skipped | processed | failed   (threads)
                            └─ … one per file; documents another worker holds are waited for last
 
-- **Parallelism**: `ThreadPoolTaskRunner`, one thread per core. The heavy work is in Tesseract
-  subprocesses: Python itself used 14–26% of a scan's CPU time (measured, part of it in C
-  libraries that release the GIL), so threads keep the cores busy without a process pool's costs —
+- **Parallelism**: `ThreadPoolTaskRunner`, one thread per core, the biggest files first. The heavy
+  work is in Tesseract subprocesses: Python itself used 23–30% of the bench corpus's CPU time
+  (bench/batch_bench.py; most of it in OpenCV, Pillow and numpy calls that release the GIL), so
+  threads keep the cores busy without a process pool's costs (docs/scaling.md) —
   in ephemeral mode Prefect's process runner starts one server per worker (design/FACTS.md), and
   only threads share the OCR module's process-wide Tesseract bound. bench/batch_bench.py measures it.
 - **Exactly once**: the ledger (`flows/ledger.py`) is the source of truth. A document whose sha256
   is committed is skipped; otherwise it is claimed (flock), processed and committed atomically.
   Several flow runs may share one batch (`submit_batch`): each takes the documents nobody holds,
-  then waits for the others' — so a document whose worker died is picked up by a survivor.
+  then waits for the others' — so a document whose worker died is picked up by a survivor. The
+  dead worker's run stops beating and is set to Crashed by prefect.yaml's automation.
 - **Failures**: `process_file` never raises. A failed outcome whose error is retryable (OCR timeout,
   storage) makes the task raise `RetryableFailure`, and the task's declared retries apply; any other
   failure is returned as a failed item — the file is already quarantined by compose. A bad file is
@@ -224,7 +226,7 @@ def ingest_batch(
     """
     started = time.perf_counter()
     files = [str(p) for p in runtime.expand_paths(paths)]
-    order = _rotated(list(range(len(files))), start_at)
+    order = _rotated(biggest_first(files), start_at)
     with flow_context(context, home, workers, dry_run, database_url, search_url) as ctx:
         if not ctx.dry_run:
             Ledger.of_home(ctx.config.paths.home).prune_claims()
@@ -267,6 +269,18 @@ def submit_batch(paths: Sequence[str], home: str | None = None, *, runs: int = 2
         params = {"paths": files, "start_at": i * step, **extra}
         ids.append(run_deployment(deployment, parameters=params, timeout=0).id)
     return ids
+
+
+def biggest_first(files: Sequence[str]) -> list[int]:
+    """Indexes of `files`, largest file first (ties in the given order). A big scan started last
+    would run alone at the end of a batch with the other cores idle; started first, the small
+    documents fill in around it."""
+    def size(i: int) -> int:
+        try:
+            return os.stat(files[i]).st_size
+        except OSError:  # gone or unreadable: it fails in no time wherever it stands
+            return 0
+    return sorted(range(len(files)), key=lambda i: -size(i))
 
 
 def _rotated(values: list[int], start_at: int) -> list[int]:

@@ -35,7 +35,9 @@ log = logging.getLogger(__name__)
 Validator = Callable[[Document, Structure], Sequence[Finding]]
 Extractor = Callable[[Document, Structure], Sequence[Event]]
 # Rules over the extracted events; the last argument looks up a person's earlier events (or None).
-EventCheck = Callable[[Sequence[Event], Structure, "validators.HistoryLookup | None"], Sequence[Finding]]
+# Not a string: Prefect builds a schema of the flows' parameters (a Context among them) and would
+# resolve "validators…" against the Stages field of that name.
+EventCheck = Callable[[Sequence[Event], Structure, validators.HistoryLookup | None], Sequence[Finding]]
 
 
 @dataclass(frozen=True)

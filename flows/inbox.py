@@ -95,7 +95,8 @@ def file_away(path: Path, inbox: Path, item: batch.DocumentItem) -> Path | None:
 
 def ingest_settled(inbox: Path, ctx: Context, settle_s: float) -> list[dict[str, Any]]:
     """One pass: the settled files of the inbox through the batch task, each filed away."""
-    ready = settled(list(candidates(inbox)), settle_s)
+    found = settled(list(candidates(inbox)), settle_s)
+    ready = [found[i] for i in batch.biggest_first([str(p) for p in found])]
     items = batch.run_documents([str(p) for p in ready], ctx)
     report = []
     for path, item in zip(ready, items):

@@ -4,10 +4,12 @@ Reporting periods follow Decree 09/2019/NĐ-CP Art. 12: the first half-year runs
 of the previous year to 14 June, the second from 15 June to 14 December — so a run on 15 June or
 15 December reports the period that closed the day before (`closed_period`).
 
-The report itself is built by the `builder` parameter (`module:function(home, start, end) -> dict`):
-by default `full_report`, the semi-annual report of `reports` (DOCX laid out per Decree 30/2020 and
-the XLSX tables) over the records in the data folder; `summarize_period` is a lighter summary from
-the processed ledger (documents read by type, issuing unit, kind, and their events).
+The report itself is built by the `builder` parameter (`module:function(home, start, end,
+database_url=None) -> dict`): by default `full_report`, the semi-annual report of `reports` (DOCX
+laid out per Decree 30/2020 and the XLSX tables) over the records store — embedded in the data
+folder, or production's PostgreSQL given as `database_url` (prefect.yaml passes it); and
+`summarize_period`, a lighter summary from the processed ledger (documents read by type, issuing
+unit, kind, and their events).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from zoneinfo import ZoneInfo
 from prefect import flow
 
 from flows.ledger import Ledger
+from flows.runtime import configured
 
 TIMEZONE = "Asia/Ho_Chi_Minh"  # the day a document was read is the province's calendar day
 FIRST_HALF_END = (6, 14)
@@ -46,9 +49,9 @@ def read_on(record: dict[str, Any], tz: ZoneInfo = ZoneInfo(TIMEZONE)) -> dt.dat
     return dt.datetime.fromisoformat(record["committed_at"]).astimezone(tz).date()
 
 
-def full_report(home: str, start: dt.date, end: dt.date) -> dict[str, Any]:
-    """The semi-annual report of the records in `home` for the period ending `end`: DOCX and XLSX
-    written to `<home>/reports/`, the figures returned as data."""
+def full_report(home: str, start: dt.date, end: dt.date, database_url: str | None = None) -> dict[str, Any]:
+    """The semi-annual report of the records (embedded in `home` unless `database_url`) for the
+    period ending `end`: DOCX and XLSX written to `<home>/reports/`, the figures returned as data."""
     from flows.stores import open_records
     from records import department_admin
     from reports import figures_to_dict, half_year, semiannual
@@ -58,7 +61,7 @@ def full_report(home: str, start: dt.date, end: dt.date) -> dict[str, Any]:
         raise ValueError(f"{start}–{end} is not a reporting half-year")
     folder = Path(home) / "reports"
     folder.mkdir(parents=True, exist_ok=True)
-    store = open_records(Path(home))
+    store = open_records(Path(home), configured("database_url", database_url))
     try:
         files = [folder / f"bao-cao-6-thang-{year}-{half}{suffix}" for suffix in (".docx", ".xlsx")]
         for out in files:
@@ -68,7 +71,7 @@ def full_report(home: str, start: dt.date, end: dt.date) -> dict[str, Any]:
     return dict(figures_to_dict(figures), files=[str(f) for f in files])
 
 
-def summarize_period(home: str, start: dt.date, end: dt.date) -> dict[str, Any]:
+def summarize_period(home: str, start: dt.date, end: dt.date, database_url: str | None = None) -> dict[str, Any]:
     """Counts of the documents read in [start, end] from the ledger; writes JSON and text to reports/."""
     results = [r["result"] for r in Ledger.of_home(Path(home)).records() if start <= read_on(r) <= end]
     meta = [r.get("metadata") or {} for r in results]
@@ -118,10 +121,11 @@ def load_builder(spec: str):
     return getattr(importlib.import_module(module), name)
 
 
-@flow(name="semiannual-report")
-def semiannual_report(home: str, today: str | None = None,
-                      builder: str = "flows.reports:full_report") -> dict[str, Any]:
-    """Report the half-year closed before `today` (default: the run's local date)."""
+@flow(name="semiannual-report", validate_parameters=False)
+def semiannual_report(home: str, today: str | None = None, builder: str = "flows.reports:full_report",
+                      database_url: str | None = None) -> dict[str, Any]:
+    """Report the half-year closed before `today` (default: the run's local date) from the records
+    store (embedded in `home` unless `database_url`: production's PostgreSQL)."""
     day = dt.date.fromisoformat(today) if today else dt.datetime.now(ZoneInfo(TIMEZONE)).date()
     start, end = closed_period(day)
-    return load_builder(builder)(home, start, end)
+    return load_builder(builder)(home, start, end, database_url=database_url)

@@ -61,8 +61,8 @@ def opened_context(
     records = search = None
     try:
         if not dry_run:
-            records = stores.open_records(Path(home), _configured("database_url", database_url))
-            search = stores.open_search(Path(home), _configured("search_url", search_url))
+            records = stores.open_records(Path(home), configured("database_url", database_url))
+            search = stores.open_search(Path(home), configured("search_url", search_url))
         yield build_context(home, workers=workers, dry_run=dry_run, records=records, search=search)
     finally:
         for opened in (search, records):
@@ -70,7 +70,7 @@ def opened_context(
                 opened.close()
 
 
-def _configured(name: str, value: str | None) -> str | None:
+def configured(name: str, value: str | None) -> str | None:
     """Empty means embedded. A `{{ $VAR }}` left over means prefect.yaml was deployed without VAR."""
     if value and "{{" in value:
         raise ValueError(f"Tham số {name} chưa được điền ({value}): đặt biến môi trường tương ứng "

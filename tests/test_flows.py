@@ -72,6 +72,14 @@ def test_the_task_raises_only_for_retryable_failures(tmp_path):
     assert bad["status"] == "failed" and bad["output"]["error"]["code"] == "FILE-CORRUPT"
 
 
+def test_the_biggest_files_go_first_and_a_vanished_one_last(tmp_path):
+    files = [tmp_path / "gone.pdf", LETTER_DOCX, LETTER_SCAN, LETTER_PDF]
+    sizes = {f: f.stat().st_size for f in files[1:]}
+    expected = sorted(files[1:], key=lambda f: -sizes[f]) + [files[0]]
+    assert [files[i] for i in batch.biggest_first([str(f) for f in files])] == expected
+    assert expected[0] == LETTER_SCAN
+
+
 def test_a_bad_file_is_one_failed_item_never_a_failed_batch(prefect_api, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -263,14 +271,16 @@ class Worker:
 
 @pytest.fixture(scope="module")
 def pool(prefect_api, tmp_path_factory):
-    """The `sohoa` work pool and the ingest-batch deployment, made from prefect.yaml by the real CLI."""
+    """The `sohoa` work pool, the ingest-batch deployment and the automations, made from prefect.yaml
+    by the real CLI."""
     scratch = tmp_path_factory.mktemp("pool")
     env = dict(os.environ, PREFECT_API_URL=prefect_api, PREFECT_HOME=str(scratch / "prefect"),
                SOHOA_HOME=str(scratch / "home"), SOHOA_DATABASE_URL="", SOHOA_SEARCH_URL="",  # embedded
                PREFECT_WORKER_QUERY_SECONDS="1",
                PREFECT_SERVER_ANALYTICS_ENABLED="false")
     for command in (["work-pool", "create", "sohoa", "--type", "process"],
-                    ["--no-prompt", "deploy", "--name", "ingest-batch"]):
+                    ["--no-prompt", "deploy", "--name", "ingest-batch"],
+                    ["automation", "create", "--from-file", "prefect.yaml"]):
         done = subprocess.run([PREFECT, *command], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
     workers = []
@@ -289,11 +299,15 @@ def _wait_for(predicate, timeout: float, what: str, poll: float = 0.2):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _run_state(run_id):
+def _flow_run(run_id):
     from prefect.client.orchestration import get_client
 
     with get_client(sync_client=True) as client:
-        return client.read_flow_run(run_id).state
+        return client.read_flow_run(run_id)
+
+
+def _run_state(run_id):
+    return _flow_run(run_id).state
 
 
 def _online(names: set[str]) -> bool:
@@ -401,3 +415,9 @@ def test_a_killed_worker_loses_nothing_and_applies_nothing_twice(pool):
     counts = _commit_counts(home)
     assert all(counts[s] == 1 for s in _shas(files)), counts
     _assert_applied_and_indexed_once(home, {r["sha256"] for r in ledger.records()})
+    # The killed run does not stay Running: its heartbeats (every 30 s) stopped, and the automation
+    # of prefect.yaml marks it Crashed 90 s after the last one.
+    (dead,) = [r for r in runs if not _run_state(r).is_completed()]
+    assert _flow_run(dead).infrastructure_pid.rsplit(":", 1)[-1] in killed
+    final = _wait_for(lambda: (s := _run_state(dead)).is_final() and s, 240, "the killed run to be marked Crashed")
+    assert final.is_crashed() and "nhịp tim" in final.message
