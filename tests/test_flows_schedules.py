@@ -77,3 +77,20 @@ def test_a_url_left_as_a_template_placeholder_is_refused_not_used(tmp_path):
     with opened_context(tmp_path, database_url="", search_url="") as ctx:  # empty: embedded stores
         assert ctx.records is not None and ctx.search is not None
     assert (tmp_path / "records.db").exists()
+
+
+def test_the_crash_automation_watches_exactly_the_runs_that_beat_often_enough(deployments):
+    from prefect.events.schemas.automations import AutomationCore
+
+    data = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+    (crash,) = [AutomationCore.model_validate(a) for a in data["automations"]]
+    trigger = crash.trigger
+    assert trigger.posture == "Proactive" and trigger.after == {"prefect.flow-run.heartbeat"}
+    assert [a.state.value for a in crash.actions] == ["CRASHED"]
+    # Every deployment carries the tag the automation matches, and beats often enough that a live
+    # run cannot miss the window: three heartbeats fit in it.
+    tag = trigger.match_related.root["prefect.resource.id"].removeprefix("prefect.tag.")
+    beat = {int(d["work_pool"]["job_variables"]["env"]["PREFECT_FLOWS_HEARTBEAT_FREQUENCY"])
+            for d in deployments.values()}
+    assert all(tag in d["tags"] for d in deployments.values()) and beat == {30}
+    assert trigger.within.total_seconds() >= 3 * 30
