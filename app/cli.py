@@ -16,7 +16,6 @@ from pathlib import Path
 
 import click
 
-from app import cli_records, cli_registers, cli_reports, cli_search, cli_web
 from app.labels import EVENT_LABELS, RECORD_STATUS, format_date_vi
 from app.settings import Settings
 from flows.compose import Context, default_stages, process_file
@@ -133,7 +132,21 @@ def records_summary(records: dict) -> str:
     return f"{records['document_status']}" + (": " + ", ".join(parts) if parts else "")
 
 
-@click.group()
+class _Commands(click.Group):
+    """`sohoa`, registering its other subcommands when one is first looked up: `sohoa ingest` and
+    `demo` start without importing the web app (FastAPI) and the report builder (matplotlib)."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            _register_all(self)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        _register_all(self)
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_Commands)
 @click.option("-v", "--verbose", is_flag=True, help="Ghi nhật ký chi tiết ra stderr.")
 def cli(verbose: bool) -> None:
     """sohoa — số hóa quyết định nhân sự và cập nhật hồ sơ CBCCVC."""
@@ -190,11 +203,15 @@ def main() -> None:
     cli(prog_name="sohoa")
 
 
-cli_search.register(cli)
-cli_records.register(cli)
-cli_reports.register(cli)
-cli_registers.register(cli)
-cli_web.register(cli)
+def _register_all(group: click.Group) -> None:
+    """The other subcommands, in this order: records' groups before those extending them."""
+    if getattr(group, "all_registered", False):
+        return
+    group.all_registered = True  # type: ignore[attr-defined]
+    from app import cli_records, cli_registers, cli_reports, cli_search, cli_web
+
+    for module in (cli_search, cli_records, cli_reports, cli_registers, cli_web):
+        module.register(group)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,10 @@ class Box:
     x1: float
     y1: float
 
+    def scaled(self, by: float) -> Box:
+        """The same rectangle in a frame `by` times finer (an image read at another resolution)."""
+        return Box(self.x0 * by, self.y0 * by, self.x1 * by, self.y1 * by)
+
 
 @dataclass(frozen=True)
 class Word:

@@ -1,26 +1,31 @@
 """Vietnamese OCR with Tesseract: the project's only importer of pytesseract.
 
-One page goes: clean-up (`pipeline.imaging`: coloured ink faded, deskew, contrast, a ruled table's
-rules erased, upscaling of low-resolution scans) → `tesseract -l vie --oem 1 --psm 3` → words
-with boxes and confidences → page text in reading order. Repairs run only when a reading looks
-poor (empty, garbage or low confidence, or words standing on end), so a good upright page costs a
-single Tesseract run:
+One page goes: reduction of a fine scan to the reading resolution (`OcrConfig.read_dpi`, 200 dpi:
+as accurate as 300 and a quarter faster) → clean-up (`pipeline.imaging`: coloured ink faded,
+deskew, contrast, a ruled table's rules erased, upscaling of low-resolution scans) → Tesseract
+(`vie`, LSTM, psm 3, told the image's true resolution) → words with boxes and confidences → page
+text in reading order. Tesseract runs in-process through libtesseract (`pipeline.tesseract_lib`:
+no ~85 ms start-up per run) where the library loads, else as the `tesseract` program. Repairs run
+only when a reading looks poor (empty, garbage or low confidence, or words standing on end), so
+a good upright page costs a single Tesseract run:
 
 1. binarisation (median + Otsu), which rescues bad photocopies but would hurt good scans — grainy
    pages (measured grain) get it straight away and only it, others as a last resort;
-2. orientation: Tesseract's OSD on a small copy; a quarter or half turn it is sure of is undone
-   and the page read again; when it is sure of none (a last page holding only the signer block),
-   the half turn is read.
+2. orientation: a page whose words lie flat is read upside down first (the usual cause), then
+   Tesseract's OSD on a small copy names a quarter turn; words standing on end are a quarter
+   turn for sure, and the one OSD points to is read however unsure it is.
 
-The best reading wins. Two zones are then read on their own, where psm 3 fails on decisions:
-a ruled table, column by column (`pipeline.ocr_tables`; the page itself is read without it), and
-the signer's column under the seal and signature (`pipeline.ocr_signer`, a few tenths of a
-second). Ð (eth) read for Đ is mapped back (`repair_word`).
+The best reading wins. Zones are then read on their own where psm 3 fails on decisions: a ruled
+table, column by column (`pipeline.ocr_tables`; the page itself is read without it); the header's
+issuer block when a word of it is unsure (`pipeline.ocr_header`); and the signer's column under
+the seal and signature (`pipeline.ocr_signer`), a tenth to a few tenths of a second each. Ð (eth)
+read for Đ is mapped back (`ocr_reading.repair_word`).
 
 Each page has one deadline (`OcrConfig.page_timeout_s`) over all of its Tesseract runs. Pages are
-read in parallel threads, each driving one single-threaded Tesseract process (the OpenMP build is
-pathologically slow with several threads per process on few cores); a process-wide semaphore
-keeps the running Tesseracts to one per worker however many documents are read at once.
+read in parallel threads (`map_pages`), each driving one single-threaded Tesseract run at a time
+(the OpenMP build is pathologically slow with several threads per run on few cores); a
+process-wide semaphore keeps the running Tesseracts to one per worker however many documents are
+read at once.
 
 Errors leave as the project's tree: a missing binary or language → DependencyMissing; a page over
 its time → OcrTimeout; any other Tesseract failure → ProcessingError.
@@ -34,61 +39,25 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
+import numpy as np
 import pytesseract
 from PIL import Image
 
-from pipeline import imaging, marks, ocr_layout, ocr_signer, ocr_tables
+from pipeline import imaging, marks, ocr_header, ocr_signer, ocr_tables, tesseract_lib
 from pipeline.config import OcrConfig
 from pipeline.errors import DependencyMissing, OcrTimeout, ProcessingError
-from pipeline.model import Box, Page, Word, nfc
+from pipeline.model import Page, Word
 from pipeline.ocr_layout import Line
+from pipeline.ocr_reading import Reading, parse
+
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
 
 PSM = 3  # automatic layout: keeps side-by-side columns apart; psm 6 ran 40–75 s on noise, psm 4 breaks on skew
 OSD_DPI = 150  # OSD is as sure at 150 dpi as at 300 and half as slow; at 75 dpi it guesses
 OSD_MIN_CONFIDENCE = 3.0  # measured: right answers 9–14 (3.7–7 on grainy copies), guesses under 2
-LOW_CONFIDENCE = 0.80  # clean decision pages read at 0.93–0.95 mean word confidence
-MIN_ALNUM_SHARE = 0.7  # Vietnamese prose is >90% letters and digits; noise reads as punctuation
-TRUSTED_WORD = 0.6  # words at least this sure count towards a reading's score
-
-
-@dataclass(frozen=True)
-class _Reading:
-    """One Tesseract pass over one prepared image, boxes already in the page frame."""
-
-    words: tuple[Word, ...]
-    text: str
-    confidence: float
-    lines: tuple[Line, ...] = ()
-
-    @classmethod
-    def of(cls, lines: Sequence[Line]) -> _Reading:
-        words = tuple(w for line in lines for w in line.words)
-        confidence = sum(w.confidence for w in words) / len(words) if words else 0.0
-        return cls(words, nfc(ocr_layout.text_of(lines)), confidence, tuple(lines))
-
-    @property
-    def score(self) -> int:
-        """Letters and digits read with some certainty: more real text beats fewer sure words."""
-        return sum(sum(ch.isalnum() for ch in w.text) for w in self.words if w.confidence >= TRUSTED_WORD)
-
-    @property
-    def poor(self) -> bool:
-        chars = "".join(w.text for w in self.words)
-        alnum = sum(ch.isalnum() for ch in chars)
-        return not chars or self.confidence < LOW_CONFIDENCE or alnum < MIN_ALNUM_SHARE * len(chars)
-
-    @property
-    def sideways(self) -> bool:
-        """Most words taller than wide: Tesseract read a page lying on its side (it can), but the
-        boxes are then in a sideways frame, useless for finding columns and blocks."""
-        long = [w.box for w in self.words if sum(ch.isalnum() for ch in w.text) >= 3]
-        tall = sum(box.y1 - box.y0 > box.x1 - box.x0 for box in long)
-        return len(long) >= 5 and tall > len(long) / 2
-
-    @property
-    def rank(self) -> tuple[bool, int]:
-        return (not self.sideways, self.score)
 
 
 def _apt_package(lang: str) -> str:
@@ -132,8 +101,8 @@ def _tesseract_slots(config: OcrConfig | None) -> threading.BoundedSemaphore:
 
 
 def _run(call: Callable, image: Image.Image, deadline: float, settings: OcrConfig | None = None, **kwargs):
-    """Run one Tesseract subprocess within what is left of the page's time (waiting for a free
-    slot included), translating its errors."""
+    """One Tesseract run within what is left of the page's time (waiting for a free slot
+    included), translating its errors."""
     slots = _tesseract_slots(settings)
     if not slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
         raise OcrTimeout()
@@ -148,8 +117,9 @@ def _call(call: Callable, image: Image.Image, deadline: float, **kwargs):
     if remaining <= 0:
         raise OcrTimeout()
     # One OpenMP thread per Tesseract: with more, the OpenMP build spends its time spinning
-    # (9 s instead of 1.5 s a page on 2 cores); we parallelise across processes instead.
-    # pytesseract hands os.environ to the subprocess, so this is where the limit must go.
+    # (9 s instead of 1.5 s a page on 2 cores); we parallelise across runs instead.
+    # pytesseract hands os.environ to the subprocess, so this is where the limit must go
+    # (`tesseract_lib` sets it before loading the library, for runs in-process).
     os.environ["OMP_THREAD_LIMIT"] = "1"
     try:
         return call(image, timeout=remaining, **kwargs)
@@ -172,50 +142,30 @@ def detect_orientation(img: Image.Image, *, dpi: float | None = None, timeout_s:
     reduced to ~150 dpi by area averaging. Answers below OSD_MIN_CONFIDENCE, and OSD's refusals
     (too few characters), count as 0.
     """
+    turn, confidence = _osd(img, dpi, timeout_s)
+    return turn if confidence >= OSD_MIN_CONFIDENCE else 0
+
+
+def _osd(img: Image.Image, dpi: float | None, timeout_s: float) -> tuple[int, float]:
+    """OSD's answer however sure: (clockwise turn, confidence); (0, 0.0) when it declines."""
     if "osd" not in _installed_languages():
-        return 0
+        return 0, 0.0
     gray = imaging.binarize(imaging.to_gray(imaging.suppress_red_seal(img)))
     factor = OSD_DPI / imaging.effective_dpi(gray, dpi)
     if factor < 0.9:
         gray = gray.resize((round(gray.width * factor), round(gray.height * factor)), Image.BOX)
+    engines = tesseract_lib.load(tesseract_lib.OSD)
+    if engines is not None:  # in-process, within a slot like every run (it takes a fifth of a second)
+        return _run(lambda image, timeout: engines.orientation(np.asarray(image), None), gray,
+                    time.monotonic() + timeout_s)
     try:
         osd = _run(pytesseract.image_to_osd, _uncompressed(gray), time.monotonic() + timeout_s,
                    output_type=pytesseract.Output.DICT)
     except ProcessingError as exc:
         if isinstance(exc, OcrTimeout):
             raise
-        return 0  # "Too few characters": a blank or picture-only page has no orientation
-    if float(osd.get("orientation_conf", 0.0)) < OSD_MIN_CONFIDENCE:
-        return 0
-    return int(osd.get("rotate", 0)) % 360
-
-
-def _parse(data: dict, scale: float, origin: tuple[float, float] = (0.0, 0.0)) -> _Reading:
-    """Words (level 5 rows) in Tesseract's order, grouped by its block/paragraph/line numbers.
-
-    Boxes are divided by `scale` (an upscaled image) and moved by `origin` (a crop's corner).
-    """
-    rows: dict[tuple[int, int, int], list[Word]] = {}
-    for i, raw in enumerate(data["text"]):
-        text = repair_word(nfc(str(raw).strip()))
-        conf = float(data["conf"][i])
-        if data["level"][i] != 5 or not text or conf < 0:
-            continue
-        x, y = origin[0] + data["left"][i] / scale, origin[1] + data["top"][i] / scale
-        box = Box(x, y, x + data["width"][i] / scale, y + data["height"][i] / scale)
-        key = (data["block_num"][i], data["par_num"][i], data["line_num"][i])
-        rows.setdefault(key, []).append(Word(text, box, conf / 100))
-    return _Reading.of([Line(key[0], tuple(words)) for key, words in rows.items()])
-
-
-def repair_word(text: str) -> str:
-    """Undo a confusion of the Vietnamese model: it reads Đ as the look-alike Ð (U+00D0, Icelandic
-    eth, never Vietnamese), sometimes both for one glyph ("QĐÐ-UBND" for "QĐ-UBND")."""
-    if "Ð" not in text and "ð" not in text:
-        return text
-    for twice, once in (("ĐÐ", "Đ"), ("ÐĐ", "Đ"), ("đð", "đ"), ("ðđ", "đ")):
-        text = text.replace(twice, once)
-    return text.replace("Ð", "Đ").replace("ð", "đ")
+        return 0, 0.0  # "Too few characters": a blank or picture-only page has no orientation
+    return int(osd.get("rotate", 0)) % 360, float(osd.get("orientation_conf", 0.0))
 
 
 def _uncompressed(image: Image.Image) -> Image.Image:
@@ -229,11 +179,31 @@ def _uncompressed(image: Image.Image) -> Image.Image:
     return image
 
 
-def _recognize(image: Image.Image, scale: float, config: OcrConfig, deadline: float, *,
-               psm: int = PSM, origin: tuple[float, float] = (0.0, 0.0)) -> _Reading:
-    data = _run(pytesseract.image_to_data, _uncompressed(image), deadline, config, lang=config.lang,
-                config=f"--oem 1 --psm {psm}", output_type=pytesseract.Output.DICT)
-    return _parse(data, scale, origin)
+def _recognize(image: Image.Image, scale: float, config: OcrConfig, deadline: float, *, psm: int = PSM,
+               origin: tuple[float, float] = (0.0, 0.0), dpi: float | None = None) -> Reading:
+    """One Tesseract run; `dpi`: the page frame's resolution, so the image's is `dpi * scale`."""
+    data = _run(_image_to_data, image, deadline, config, lang=config.lang, psm=psm, dpi=dpi and dpi * scale)
+    return parse(data, scale, origin)
+
+
+def _image_to_data(image: Image.Image, *, timeout: float, lang: str, psm: int, dpi: float | None) -> dict:
+    """Words with boxes: in-process (`pipeline.tesseract_lib`, no start-up per run) where
+    libtesseract loads, else the `tesseract` program. Either is told the image's resolution: the
+    program reads it from the BMP it is handed, 96 dpi (Pillow's default), and with the true
+    figure our pages read with half the missed words (corpus, 200 dpi: 3.5% of words missed
+    against 6.4%) in the same time."""
+    engines = tesseract_lib.load(lang)
+    if engines is None:
+        return pytesseract.image_to_data(_uncompressed(image), lang=lang, timeout=timeout,
+                                         config=f"--oem 1 --psm {psm}" + (f" --dpi {round(dpi)}" if dpi else ""),
+                                         output_type=pytesseract.Output.DICT)
+    grey = image if image.mode == "L" else image.convert("L")
+    try:
+        return engines.read(np.asarray(grey), psm, round(dpi) if dpi else None, int(timeout * 1000))
+    except tesseract_lib.Cancelled as exc:
+        raise OcrTimeout() from exc
+    except tesseract_lib.Failed as exc:
+        raise ProcessingError(f"Tesseract lỗi khi nhận dạng trang: {exc}") from exc
 
 
 def ocr_image(image: Image.Image, config: OcrConfig, *, timeout_s: float | None = None) -> tuple[str, float]:
@@ -255,7 +225,7 @@ class _Frame:
 
 @dataclass(frozen=True)
 class _Attempt:
-    reading: _Reading
+    reading: Reading
     frame: _Frame
     binary: bool = False  # read binarised (median + Otsu) rather than grey
 
@@ -275,40 +245,44 @@ def _read(frame: _Frame, binary: bool, config: OcrConfig, deadline: float) -> _A
     else:
         image, scale = cleaned.image, cleaned.scale
     if cleaned.grid is None:
-        return _Attempt(_recognize(image, scale, config, deadline), frame, binary)
+        return _Attempt(_recognize(image, scale, config, deadline, dpi=frame.dpi), frame, binary)
     return _Attempt(_read_with_table(image, scale, cleaned.grid, frame, config, deadline), frame, binary)
 
 
 def _read_with_table(image: Image.Image, scale: float, grid: marks.Grid, frame: _Frame, config: OcrConfig,
-                     deadline: float) -> _Reading:
+                     deadline: float) -> Reading:
     """A page holding a ruled table: the page read without the table (blanked), the table read
     on its own (`pipeline.ocr_tables`) and put in its place; about one page's reading in all."""
     def read(part: Image.Image, part_scale: float, psm: int, origin: tuple[float, float]) -> tuple[Line, ...]:
-        return _recognize(part, part_scale, config, deadline, psm=psm, origin=origin).lines
+        return _recognize(part, part_scale, config, deadline, psm=psm, origin=origin, dpi=frame.dpi).lines
 
     blanked = image.copy()
     blanked.paste(255, tuple(round(v * scale) for v in grid.box))
-    page = _recognize(blanked, scale, config, deadline)
+    page = _recognize(blanked, scale, config, deadline, dpi=frame.dpi)
     block = max((line.block for line in page.lines), default=0) + 1
     table = ocr_tables.read_table(image, scale, grid, frame.dpi, read, block)
-    return _Reading.of(ocr_tables.merge(page.lines, table, grid.box))
+    return Reading.of(ocr_tables.merge(page.lines, table, grid.box))
 
 
-def _reread_signer(attempt: _Attempt, config: OcrConfig, deadline: float) -> _Reading:
-    """The reading with its signer column read again on its own (`pipeline.ocr_signer`): a few
-    tenths of a second on a page with a signer block, nothing on others. Kept as it was when the
-    page's time runs out meanwhile."""
+def _reread_zones(attempt: _Attempt, config: OcrConfig, deadline: float) -> Reading:
+    """The reading with two zones read again on their own: the header's issuer block when a word
+    of it is unsure (`pipeline.ocr_header`) and the signer column (`pipeline.ocr_signer`) — a
+    tenth to a few tenths of a second each, nothing on pages without them. What was read before
+    the page's time runs out is kept."""
     cleaned = attempt.frame.cleaned
 
     def read(image: Image.Image, scale: float, psm: int, origin: tuple[float, float]) -> tuple[Line, ...]:
-        return _recognize(image, scale, config, deadline, psm=psm, origin=origin).lines
+        return _recognize(image, scale, config, deadline, psm=psm, origin=origin, dpi=attempt.frame.dpi).lines
 
-    try:
-        lines = ocr_signer.reread(attempt.reading.lines, cleaned, attempt.binary, attempt.frame.size,
-                                  attempt.frame.dpi, read)
-    except OcrTimeout:
-        return attempt.reading
-    return attempt.reading if lines is None else _Reading.of(lines)
+    reading = attempt.reading
+    for zone in (ocr_header, ocr_signer):
+        try:
+            lines = zone.reread(reading.lines, cleaned, attempt.binary, attempt.frame.size, attempt.frame.dpi, read)
+        except OcrTimeout:
+            break
+        if lines is not None:
+            reading = Reading.of(lines)
+    return reading
 
 
 def _attempts(image: Image.Image, dpi: float | None, config: OcrConfig, deadline: float) -> Iterator[_Attempt]:
@@ -316,26 +290,40 @@ def _attempts(image: Image.Image, dpi: float | None, config: OcrConfig, deadline
 
     Grainy pages are only ever read binarised: as grey they read worse or not at all, and
     Tesseract can chew on their grain for a minute. Other pages are read as grey first and
-    binarised as the last resort. OSD runs only when the first reading is poor or sideways; a
-    turn it is sure of is read next — when it is sure of none, the half turn — and the unturned
-    page binarised comes last, in case OSD was wrong. A blank page is not read at all: Tesseract chews on bare grain for seconds to find nothing.
+    binarised as the last resort. After a poor first reading whose words lie flat, the half
+    turn is read straight away: an upside-down page (a last page put in the wrong way round,
+    or holding only the signer block, which OSD declines) is the usual cause, and OSD's model
+    alone costs a third of a page's reading; OSD runs next, and a quarter turn it is sure of is
+    read (grey, then binarised). When the words stand on end, the quarter turn OSD points to is
+    read, sure or not (both, when it points to none). The unturned page binarised comes last.
+    A blank page is not read at all: Tesseract chews on bare grain for seconds to find nothing.
     """
     upright = _frame(image, dpi, 0, config)
     if upright.cleaned.blank:
-        yield _Attempt(_Reading((), "", 0.0), upright)
+        yield _Attempt(Reading((), "", 0.0), upright)
         return
     grainy = upright.cleaned.noise > imaging.GRAINY_NOISE
-    yield _read(upright, grainy, config, deadline)
-    turn = detect_orientation(image, dpi=dpi, timeout_s=max(0.0, deadline - time.monotonic()))
-    if turn:
+    first = _read(upright, grainy, config, deadline)
+    yield first
+    timeout = max(0.0, deadline - time.monotonic())
+    if first.reading.sideways:
+        # Words standing on end: a quarter turn for sure, and OSD only has to say which way;
+        # its answer counts however unsure (a last page with only the signer block gives it few
+        # letters: right, but at 1.3–3.5 where sure answers score 5–14).
+        turn, _ = _osd(image, dpi, timeout)
+        turns = [turn] if turn in (90, 270) else [90, 270]
+    else:
+        half = _frame(image, dpi, 180, config)
+        yield _read(half, grainy, config, deadline)
+        turn = detect_orientation(image, dpi=dpi, timeout_s=max(0.0, deadline - time.monotonic()))
+        if turn == 180 and not grainy:
+            yield _read(half, True, config, deadline)
+        turns = [turn] if turn in (90, 270) else []
+    for turn in turns:
         turned = _frame(image, dpi, turn, config)
         yield _read(turned, grainy, config, deadline)
         if not grainy:
             yield _read(turned, True, config, deadline)
-    else:
-        # OSD declines pages with little text (a last page holding only the signer block), and
-        # those are the ones turned upside down in a stack: read the half turn before giving up.
-        yield _read(_frame(image, dpi, 180, config), grainy, config, deadline)
     if not grainy:
         yield _read(upright, True, config, deadline)
 
@@ -343,8 +331,9 @@ def _attempts(image: Image.Image, dpi: float | None, config: OcrConfig, deadline
 def recognize_page(image: Image.Image, *, number: int, dpi: float | None, config: OcrConfig) -> Page:
     """Read one scanned page into a Page(origin="ocr").
 
-    Frame of the word boxes: pixels of the image as passed in (any upscaling is divided out), but
-    taken *after* the page was turned upright and deskewed. `Page.rotated` is the clockwise quarter
+    Frame of the word boxes: pixels of the image as passed in (the reduction to the reading
+    resolution and any upscaling are divided out), but taken *after* the page was turned upright
+    and deskewed. `Page.rotated` is the clockwise quarter
     turn applied (0/90/180/270; width and height swap for 90 and 270) and `Page.skew` the tilt in
     degrees (counter-clockwise positive) removed by turning about the centre without changing the
     size. `Page.width`/`height` are that upright frame's size; `Page.dpi` is `dpi` as given.
@@ -355,9 +344,10 @@ def recognize_page(image: Image.Image, *, number: int, dpi: float | None, config
     """
     ensure_available(config)
     deadline = time.monotonic() + config.page_timeout_s
+    work, factor = imaging.reduce_to_dpi(image, dpi, config.reading_dpi(imaging.effective_dpi(image, dpi)))
     tried: list[_Attempt] = []
     try:
-        for attempt in _attempts(image, dpi, config, deadline):
+        for attempt in _attempts(work, dpi * factor if dpi else None, config, deadline):
             tried.append(attempt)
             if not (attempt.reading.poor or attempt.reading.sideways):
                 break
@@ -365,35 +355,52 @@ def recognize_page(image: Image.Image, *, number: int, dpi: float | None, config
         if not tried:
             raise
     best = max(tried, key=lambda attempt: attempt.reading.rank)
-    reading, frame = _reread_signer(best, config, deadline), best.frame
+    reading, frame = _reread_zones(best, config, deadline), best.frame
+    width, height = image.size if frame.rotated in (0, 180) else image.size[::-1]
     return Page(
         number=number,
         text=reading.text,
         origin="ocr",
         confidence=reading.confidence,
-        width=float(frame.size[0]),
-        height=float(frame.size[1]),
+        width=float(width),
+        height=float(height),
         dpi=dpi,
-        words=reading.words,
+        words=_enlarged(reading.words, 1.0 / factor),
         rotated=frame.rotated,
         skew=frame.cleaned.skew,
     )
 
 
-def recognize_pages(images: Sequence[tuple[Image.Image, float | None]], config: OcrConfig) -> list[Page]:
-    """Read pages (image, dpi) in parallel, numbered from 1, in the order given.
+def _enlarged(words: tuple[Word, ...], by: float) -> tuple[Word, ...]:
+    """Word boxes read on a reduced copy (`imaging.reduce_to_dpi`) in the frame of the page as given."""
+    if by == 1.0:
+        return words
+    return tuple(Word(w.text, w.box.scaled(by), w.confidence) for w in words)
 
-    Threads suffice: the work is in Tesseract subprocesses. `config.workers` 0 means one per core.
-    On the first failure the pages not yet started are cancelled and the error is raised.
-    """
+
+def recognize_pages(images: Sequence[tuple[Image.Image, float | None]], config: OcrConfig) -> list[Page]:
+    """Read pages (image, dpi) in parallel, numbered from 1, in the order given (`map_pages`)."""
     if not images:
         return []
     ensure_available(config)
-    workers = min(config.workers or os.cpu_count() or 1, len(images))
+    numbered = list(enumerate(images, start=1))
+    return map_pages(lambda item: recognize_page(item[1][0], number=item[0], dpi=item[1][1], config=config),
+                     numbered, config)
+
+
+def map_pages(read: Callable[[_Item], _Result], items: Sequence[_Item], config: OcrConfig) -> list[_Result]:
+    """`read(item)` for every item, in parallel threads, results in the order given.
+
+    Threads suffice: the work is in Tesseract subprocesses (and in numpy and OpenCV, which let go
+    of the GIL). `config.workers` 0 means one per core. On the first failure the items not yet
+    started are cancelled and the error is raised.
+    """
+    if not items:
+        return []
+    workers = min(config.workers or os.cpu_count() or 1, len(items))
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr")
     try:
-        futures = [pool.submit(recognize_page, image, number=number, dpi=dpi, config=config)
-                   for number, (image, dpi) in enumerate(images, start=1)]
+        futures = [pool.submit(read, item) for item in items]
         return [future.result() for future in futures]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

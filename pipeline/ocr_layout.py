@@ -1,7 +1,9 @@
 """Where on an OCR'd page to look twice, and how a second reading replaces the first there.
 
-Tesseract's page layout analysis (psm 3) takes the signature scribble and the seal at the bottom
-right of a decision for a picture, and often drops the signer's name under them, or garbles the
+Tesseract's page layout analysis (psm 3) may run a short line of the header's issuer block into
+the national motto beside it and read it as garbage (`header_zone`: left of the motto, down to
+the number). It takes the signature scribble and the seal at the bottom right of a decision for
+a picture, and often drops the signer's name under them, or garbles the
 title beside them ("Hó Chủ tịch"). The signer column is found here from the first reading's words:
 its authority line (KT. / TM. / Q. / TL. / TUQ.), else the line level with "Nơi nhận", else an
 upper-case post ("GIÁM ĐỐC") in the right half. The caller crops that zone, cleans it and reads it
@@ -32,6 +34,9 @@ RAGGED_MM = 0.8  # a centred line starting this much left of its mirrored end ha
 BAND_LEAD_MM = 0.3  # a re-read line's band starts this far left of where the line must start
 LINE_MARGIN_MM = 1.2  # above and below a line re-read on its own: its tone marks, not the next line
 AUTHORITY_NEAR_RECIPIENTS_MM = 25.0  # an authority line this far above "Nơi nhận" still opens the column
+HEADER_SHARE = 0.3  # the national motto stands in this top share of the page
+HEADER_MIN_LEFT = 0.3  # and starts right of this share of the width (the issuer block is left of it)
+HEADER_DEPTH_MM = 30.0  # the issuer block is at most this deep below the motto's top
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,50 @@ def signer_zone(lines: Sequence[Line], width: float, height: float, dpi: float) 
             left = max([left, *(x + COLUMN_GAP_MM * mm for x in ends)])
     left = min(left, 0.6 * width)
     return Box(left, top, width, bottom) if bottom - top > 10 * mm else None
+
+
+def header_zone(lines: Sequence[Line], width: float, height: float, dpi: float) -> Box | None:
+    """The issuer block of a page's header (page frame): left of the national motto, from above
+    the page's first line down to the document's number; None without a motto in the top part.
+
+    Tesseract may glue a short line of the issuer block (the end of a parent body's name wrapped
+    onto a line of its own) to the motto's second line, and then reads it as garbage.
+    """
+    mm = dpi / 25.4
+    rules = _rules()["header_zone"]
+    motto = None
+    for line in lines:
+        if line.top > HEADER_SHARE * height:
+            break
+        for word, following in zip(line.words, line.words[1:]):
+            if _key(word.text) + " " + _key(following.text) == rules["motto"]:
+                motto = (line, word.box.x0)
+                break
+        if motto:
+            break
+    if motto is None or motto[1] < HEADER_MIN_LEFT * width:
+        return None
+    line, right = motto[0], motto[1] - COLUMN_GAP_MM * mm
+    top = min(l.top for l in lines if l.top <= line.bottom) - ABOVE_MM * mm
+    bottom = min(line.top + HEADER_DEPTH_MM * mm, height)
+    for other in lines:
+        if other.top > line.bottom and other.words[0].box.x0 < right and _is_number_line(other):
+            bottom = min(bottom, other.top - 0.5 * mm)
+            break
+    return Box(0.0, max(0.0, top), right, bottom) if bottom - top > 5 * mm else None
+
+
+def _is_number_line(line: Line) -> bool:
+    """"Số: 349/QĐ-STC" — not "SỞ TÀI CHÍNH", which folds alike: a colon or digits must follow."""
+    first, rest = line.words[0], line.words[1:]
+    if _key(first.text) != _rules()["header_zone"]["number"]:
+        return False
+    return first.text.endswith(":") or bool(rest and any(ch.isdigit() for ch in rest[0].text))
+
+
+def unsure_inside(lines: Sequence[Line], zone: Box, sure: float) -> bool:
+    """Whether a word read inside `zone` is less sure than `sure`."""
+    return any(_inside(w, zone) and w.confidence < sure for line in lines for w in line.words)
 
 
 def _runs_across(line: Line, x: float) -> bool:

@@ -57,12 +57,7 @@ def _zone_image(cleaned: imaging.CleanedImage, binary: bool, zone: Box, dpi: flo
     """(the zone's image ready for Tesseract, seal rings as (x, y, radius) in the page frame,
     the image's scale over the page frame)."""
     left = max(0.0, zone.x0 - SEAL_REACH_MM * dpi / 25.4)
-    scale = 1.0 if binary else cleaned.scale
-    box = tuple(round(v * scale) for v in (left, zone.y0, zone.x1, zone.y1))
-    if binary:
-        source = imaging.binarize(cleaned.unscaled.crop(box), noise=cleaned.noise)
-    else:
-        source = cleaned.image.crop(box)
+    source, scale = cleaned.region((left, zone.y0, zone.x1, zone.y1), binary)
     found = marks.find_seal_rings(source, dpi * scale)
     crop = source.crop((round((zone.x0 - left) * scale), 0, source.width, source.height))
     if not binary:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -30,7 +31,7 @@ from pipeline.model import Box
 
 MM_PER_INCH = 25.4
 A4_SHORT_MM = 210.0
-# Seal ink: saturated red to pink. Pillow's hue runs 0..255 (OpenCV's 0..180 scaled by 255/180).
+# Seal ink: saturated red to pink. Hue runs 0..255 (OpenCV's full-range HSV, as Pillow's).
 _HUE_LOW, _HUE_HIGH = 17, 227
 _MIN_SATURATION, _MIN_VALUE = 60, 80
 _WORK_PX_PER_MM = 6.0
@@ -44,19 +45,20 @@ _NEAR_MARGIN_MM = 15.0
 _MAX_PAGE_MM = 600.0  # a stated dpi that makes the image longer than A2 is not a scan resolution
 
 
-def _rgb_image(image: Image.Image | np.ndarray) -> Image.Image | None:
+def _colour_image(image: Image.Image | np.ndarray) -> Image.Image | None:
+    """The picture as a Pillow image with colour in it, not copied; None when it has no colour."""
     if isinstance(image, np.ndarray):
         if image.ndim != 3 or image.shape[2] < 3:
             return None
         return Image.fromarray(np.ascontiguousarray(image[:, :, :3].astype(np.uint8)), "RGB")
     if image.mode in ("1", "L", "LA", "La", "I", "I;16", "F"):
         return None
-    return image.convert("RGB")
+    return image
 
 
 def red_mask(rgb: np.ndarray) -> np.ndarray:
     """Boolean mask of seal-red pixels of an H×W×3 RGB array."""
-    hsv = np.asarray(Image.fromarray(rgb, "RGB").convert("HSV"))
+    hsv = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2HSV_FULL)  # hue 0..255, as Pillow's
     hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
     return ((hue <= _HUE_LOW) | (hue >= _HUE_HIGH)) & (sat >= _MIN_SATURATION) & (val >= _MIN_VALUE)
 
@@ -112,17 +114,23 @@ def _px_per_mm(width: float, height: float, dpi: float | None) -> float:
 
 def detect_red_seal(image: Image.Image | np.ndarray, dpi: float | None = None) -> list[Box]:
     """Boxes (image pixels) of red seals on the page, largest first; [] for grey/bilevel images."""
-    picture = _rgb_image(image)
+    picture = _colour_image(image)
     if picture is None or picture.width == 0 or picture.height == 0:
         return []
     width, height = picture.size
     px_per_mm = _px_per_mm(width, height, dpi)
-    # Seal strokes are ~0.5–1 mm wide: ~6 px/mm keeps them and makes the colour test cheap.
-    factor = max(1, int(px_per_mm / _WORK_PX_PER_MM))
-    small = picture.reduce(factor) if factor > 1 else picture
-    work_px_per_mm = px_per_mm / factor
+    # Seal strokes are ~0.5–1 mm wide: ~6 px/mm keeps them and makes the colour test cheap
+    # (area averaging: a stroke keeps its hue, a little paler).
+    work_px_per_mm = min(px_per_mm, _WORK_PX_PER_MM)
+    factor = px_per_mm / work_px_per_mm  # original pixels per work pixel
+    if picture.mode != "RGB":
+        picture = picture.convert("RGB")
+    if factor > 1.05:
+        picture = picture.resize((max(1, round(width / factor)), max(1, round(height / factor))), Image.BOX)
+    else:
+        factor = 1.0
     cell = max(1, round(work_px_per_mm * _CELL_MM))
-    red = _pool(red_mask(np.asarray(small)), cell) >= _CELL_MIN_RED
+    red = _pool(red_mask(np.asarray(picture)), cell) >= _CELL_MIN_RED
     mm_per_cell = cell / work_px_per_mm
     cell *= factor  # from here on, one cell in original pixels
     found: list[Box] = []

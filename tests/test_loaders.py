@@ -391,14 +391,17 @@ def test_garbage_text_layer_is_ocrd(tmp_path, config):
     assert page.image_mode is None and page.size_mm == pytest.approx((210.0, 297.0), abs=0.5)
 
 
-def test_scan_is_rendered_at_its_own_dpi_capped_by_config(tmp_path, config):
+def test_fine_scan_is_read_at_the_reading_resolution_with_boxes_in_its_own_frame(tmp_path, config):
     path = hostile.scan_pdf(tmp_path / "fine.pdf", dpi=600, page_inches=(4.0, 1.0), lines=("Quyết định số 15",))
-    capped = PipelineConfig(paths=config.paths, ocr=replace(config.ocr, max_render_dpi=300))
-    [page] = _load(path, capped).pages
-    assert page.origin == "ocr"
-    assert page.dpi == pytest.approx(600, abs=1)  # reported: the true scan resolution
-    assert {page.width, page.height} == {1200.0, 300.0}  # rendered: 4 × 1 inch at 300 dpi
-    assert "Quyết" in page.text
+    for ocr_config in (config.ocr, replace(config.ocr, read_dpi=1000, max_render_dpi=300)):
+        # rendered at 200 dpi (the reading resolution), or at 300 (the render cap) when reading finer
+        [page] = _load(path, PipelineConfig(paths=config.paths, ocr=ocr_config)).pages
+        assert page.origin == "ocr"
+        assert page.dpi == pytest.approx(600, abs=1)  # reported: the true scan resolution
+        assert {page.width, page.height} == {2400.0, 600.0}  # the frame: 4 × 1 inch at 600 dpi
+        assert "Quyết" in page.text
+        quyet = next(w for w in page.words if w.text == "Quyết")
+        assert 0 <= quyet.box.x0 < quyet.box.x1 <= 2400 and quyet.box.y1 - quyet.box.y0 > 40  # a 600-dpi word
 
 
 def test_image_file_is_ocrd_with_its_dpi(tmp_path, config):

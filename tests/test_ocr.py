@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 import ocr_samples
 from ocr_samples import SIGNER, cer
-from pipeline import imaging, ocr
+from pipeline import imaging, ocr, ocr_reading, tesseract_lib
 from pipeline.config import OcrConfig
 from pipeline.errors import DependencyMissing, OcrTimeout
 from pipeline.model import nfc
@@ -198,4 +198,15 @@ def test_ruled_table_is_read_one_row_a_line_cells_in_column_order():
                                              ("ðồng", "đồng"), ("ĐĐBQH", "ĐĐBQH")])
 def test_eth_read_for_d_is_mapped_back(read, meant):
     # Tesseract's Vietnamese model reads Đ as the look-alike Ð (U+00D0), sometimes both for one glyph.
-    assert ocr.repair_word(read) == meant
+    assert ocr_reading.repair_word(read) == meant
+
+
+def test_in_process_tesseract_reads_exactly_what_the_program_reads(page200, monkeypatch):
+    """pipeline.tesseract_lib (libtesseract through its C API) against the `tesseract` program."""
+    assert tesseract_lib.load("vie") is not None  # the library installed with tesseract-ocr loads
+    in_process = ocr.recognize_page(page200.image, number=1, dpi=200, config=CONFIG)
+    monkeypatch.setattr(tesseract_lib, "load", lambda lang: None)  # as where the library is missing
+    program = ocr.recognize_page(page200.image, number=1, dpi=200, config=CONFIG)
+    assert [w.text for w in in_process.words] == [w.text for w in program.words]
+    assert [w.box for w in in_process.words] == [w.box for w in program.words]
+    assert in_process.text == program.text and cer(page200.text, in_process.text) < 0.03

@@ -87,3 +87,42 @@ def test_ragged_lines_finds_a_centred_line_with_garbage_in_front_and_better_line
     assert ocr_layout.better_line(name, fresh, start, 0.85).text == "Đinh Hoài Mai"  # unsure but whole
     worse = [Word("P#", Box(start, 2700, start + 52, 2740), 0.9), Word("H#ài", tail[0].box, 0.9), tail[1]]
     assert ocr_layout.better_line(name, worse, start, 0.85) is name
+
+
+# ---- the header's issuer block (read again when unsure) ------------------------------------
+
+def _unsure(line: Line, *texts: str) -> Line:
+    return Line(line.block, tuple(Word(w.text, w.box, 0.1 if w.text in texts else w.confidence) for w in line.words))
+
+
+MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+PARENT = _line(270, *_words("ỦY BAN NHÂN DÂN TỈNH ĐỒNG", 400), *_words(MOTTO, 1214))
+# The wrapped "NAI" run into the motto's second line and read as garbage, as Tesseract does.
+GARBAGE = (("l", 644), ("CÀ", 692), ("bu", 870))
+GLUED = _unsure(_line(340, *GARBAGE, *_words("Độc lập - Tự do - Hạnh phúc", 1412)), "l", "CÀ", "bu")
+ISSUER = _line(400, *_words("SỞ TÀI CHÍNH", 600))
+NUMBER = _line(520, ("Số:", 594), ("349/QĐ-STC", 678), *_words("Đồng Nai, ngày 25 tháng 3 năm 2022", 1329))
+HEADER = [PARENT, GLUED, ISSUER, NUMBER, BODY]
+
+
+def test_header_zone_is_the_issuer_block_left_of_the_motto_down_to_the_number():
+    zone = ocr_layout.header_zone(HEADER, WIDTH, HEIGHT, DPI)
+    assert zone is not None
+    assert zone.x0 == 0 and 1156 < zone.x1 < 1214  # up to the motto, "ĐỒNG" inside
+    assert zone.y0 < PARENT.top and ISSUER.bottom < zone.y1 < NUMBER.top  # "SỞ" is not "Số:"
+    assert ocr_layout.unsure_inside(HEADER, zone, 0.85)
+    assert not ocr_layout.unsure_inside([PARENT, ISSUER, NUMBER], zone, 0.85)
+
+
+def test_replacing_the_header_zone_puts_the_issuer_block_first_and_keeps_the_motto():
+    zone = ocr_layout.header_zone(HEADER, WIDTH, HEIGHT, DPI)
+    block = [_line(270, *_words("ỦY BAN NHÂN DÂN TỈNH ĐỒNG", 400)), _line(335, ("NAI", 700)), ISSUER]
+    lines = ocr_layout.replace_zone(HEADER, zone, block)
+    assert [line.text for line in lines[:5]] == [
+        "ỦY BAN NHÂN DÂN TỈNH ĐỒNG", "NAI", "SỞ TÀI CHÍNH", MOTTO, "Độc lập - Tự do - Hạnh phúc"]
+
+
+def test_no_header_zone_without_a_motto_near_the_top():
+    assert ocr_layout.header_zone([ISSUER, NUMBER, BODY], WIDTH, HEIGHT, DPI) is None
+    low = _line(2400, *_words(MOTTO, 1214))
+    assert ocr_layout.header_zone([BODY, low], WIDTH, HEIGHT, DPI) is None

@@ -50,6 +50,7 @@ def load_image(path: Path, source: SourceFile, config: PipelineConfig) -> Docume
             scan_dpi=frame.dpi,
             mode=frame.mode,
             size_mm=size_from_pixels(frame.width, frame.height, frame.dpi),
+            may_be_photo=True,
         )
         for frame in survey_frames(path, config.limits)
     ]

@@ -15,10 +15,15 @@ Decisions:
   (`textcheck.py`: legacy TCVN3/VNI fonts, unmapped glyphs, junk OCR layers), or when it is a
   full-page image carrying only a few characters (a scan with a stamped annotation).
 - Scanned pages are rendered at the scan's own resolution (pixels of its largest image, when that
-  covers most of the page, over the image's size in inches), capped by `OcrConfig.max_render_dpi` and by `Limits.max_pixels`; an
-  embedded image whose own pixel count exceeds `Limits.max_pixels` is refused before anything
-  decodes it (IMAGE-TOO-LARGE). `Page.dpi` reports the true scan resolution (for a page without a
-  scan in it, the resolution it was rendered at); `Page.image_mode` the scan's colour mode.
+  covers most of the page, over the image's size in inches), or at OCR's reading resolution when
+  the scan is finer (`OcrConfig.reading_dpi`), capped by `OcrConfig.max_render_dpi` and by
+  `Limits.max_pixels`; grey and bilevel scans are rendered grey. An embedded image whose own pixel
+  count exceeds `Limits.max_pixels` is refused before anything decodes it (IMAGE-TOO-LARGE).
+  `Page.dpi` reports the true scan resolution (300 for a page without a scan in it) and the word
+  boxes are in that resolution's pixels, whatever the page was rendered at; `Page.image_mode`
+  is the scan's colour mode.
+- Ruled tables of text pages come from the same single pass over the page's content
+  (`pdftables.py`): pdfplumber's table finder on the edges already read.
 """
 from __future__ import annotations
 
@@ -43,12 +48,14 @@ from pipeline.errors import (
 )
 from pipeline.loaders import layout, textcheck
 from pipeline.loaders.pdfcontent import PageContent, read_content
+from pipeline.loaders.pdftables import find_tables
 from pipeline.loaders.scans import PageImage, recognize
 from pipeline.model import Box, Document, Page, SourceFile, Table, Word, nfc
 
 _TAIL_BYTES = 1024
 _MM_PER_POINT = 25.4 / 72.0
 _DEFAULT_RENDER_DPI = 300  # pages without an embedded scan (garbage fonts, vector drawings)
+_NO_COLOUR = {"1", "L"}  # scan modes rendered grey
 _MIN_RENDER_DPI = 72
 _MIN_TABLE_EDGES = 4  # fewer ruling lines/rects than this cannot make a table: skip the finder
 _PDFMINER_ENCRYPTION_ERRORS = {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}
@@ -80,7 +87,7 @@ def load_pdf(path: Path, source: SourceFile, config: PipelineConfig) -> Document
             result = _read_page(page, index, content, config)
             pages.append(result)
             if isinstance(result, Page) and result.text and content.edges >= _MIN_TABLE_EDGES:
-                tables.extend(_guarded(lambda: _tables(page, index + 1)))
+                tables.extend(_guarded(lambda: find_tables(page, index + 1, content.chars, content.rulings)))
     scans = [p for p in pages if isinstance(p, _Scan)]
     if scans:
         ocr_pages = dict(zip((s.index for s in scans), _ocr(path, scans, config)))
@@ -199,17 +206,6 @@ def _text_page(page, number: int, chars: list[dict], scan_dpi: float | None) -> 
     )
 
 
-def _tables(page, number: int) -> list[Table]:
-    found = []
-    for table in page.find_tables():
-        rows = tuple(
-            tuple(nfc(" ".join((cell or "").split())) for cell in row) for row in table.extract()
-        )
-        if len(rows) >= 2 or (rows and len(rows[0]) >= 2):
-            found.append(Table(page=number, rows=rows))
-    return found
-
-
 def _size_mm(page) -> tuple[float, float]:
     return (round(float(page.width) * _MM_PER_POINT, 1), round(float(page.height) * _MM_PER_POINT, 1))
 
@@ -237,8 +233,10 @@ def _image_dpi(image: dict) -> float | None:
 
 
 def _render_dpi(page, scan_dpi: float | None, config: PipelineConfig) -> float:
-    """The scan's own dpi (never upsampled here), capped by config and by the pixel limit."""
-    dpi = min(scan_dpi or _DEFAULT_RENDER_DPI, float(config.ocr.max_render_dpi))
+    """The scan's own dpi (never upsampled here), capped by config and by the pixel limit; a scan
+    finer than OCR's reading resolution is rendered at that resolution straight away (PDFium's
+    reduction reads as well as reducing a full rendering, and costs less than rendering it)."""
+    dpi = config.ocr.reading_dpi(min(scan_dpi or _DEFAULT_RENDER_DPI, float(config.ocr.max_render_dpi)))
     inches2 = _page_area(page) / (72.0 * 72.0)
     fit = math.sqrt(config.limits.max_pixels / inches2) if inches2 > 0 else dpi
     if fit < _MIN_RENDER_DPI:
@@ -255,7 +253,9 @@ def _ocr(path: Path, scans: list[_Scan], config: PipelineConfig) -> list[Page]:
         with _PDFIUM_LOCK:
             page = document[scan.index]
             try:
-                return page.render(scale=scan.render_dpi / 72.0).to_pil()
+                # A grey or bilevel scan is rendered grey: a third of the pixels' bytes, no conversion.
+                grey = scan.mode in _NO_COLOUR
+                return page.render(scale=scan.render_dpi / 72.0, grayscale=grey).to_pil()
             finally:
                 page.close()
 
@@ -266,9 +266,9 @@ def _ocr(path: Path, scans: list[_Scan], config: PipelineConfig) -> list[Page]:
                     make=lambda s=s: render(s),
                     number=s.index + 1,
                     dpi=s.render_dpi,
-                    # A page without a scan in it (garbage fonts, drawings) is reported at the
-                    # resolution it was rendered at, the frame its word boxes are in.
-                    scan_dpi=s.scan_dpi or s.render_dpi,
+                    # Word boxes come in the frame of the scan's own resolution; a page without
+                    # a scan in it (garbage fonts, drawings) is given a 300-dpi frame.
+                    scan_dpi=s.scan_dpi or _DEFAULT_RENDER_DPI,
                     mode=s.mode,
                     size_mm=s.size_mm,
                 )

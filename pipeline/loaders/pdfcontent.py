@@ -38,6 +38,7 @@ class PageContent:
     images: list[dict] = field(default_factory=list)  # {"srcsize": (w_px, h_px), "area": pt², "mode"}
     edges: int = 0  # rectangles and straight lines: candidates for table rulings
     curves: int = 0
+    rulings: list[dict] = field(default_factory=list)  # their sides as pdfplumber's edges (`_edges`)
 
 
 class _GlyphDevice(PDFPageAggregator):
@@ -80,13 +81,42 @@ def read_content(page) -> PageContent:
             content.images.append(
                 {"srcsize": (width or 0, height_px or 0), "area": area, "mode": image_mode(obj)}
             )
-        elif isinstance(obj, (LTRect, LTLine)):
-            content.edges += 1
-        elif isinstance(obj, LTCurve):
-            content.curves += 1
+        elif isinstance(obj, LTCurve):  # LTRect and LTLine are curves too
+            if isinstance(obj, (LTRect, LTLine)):
+                content.edges += 1
+            else:
+                content.curves += 1
+            content.rulings.extend(_edges(obj, lambda x, y: (x + mb_x0, height - y + mb_top)))
         elif isinstance(obj, LTContainer):
             pending.extend(obj)
     return content
+
+
+def _edges(obj: LTCurve, to_page) -> list[dict]:
+    """The straight sides of a drawn rectangle, line or path as pdfplumber's edge dicts (the keys
+    its table finder reads), in page coordinates: what `page.edges` gives, without pdfplumber
+    resolving every object of the page a second time. `to_page(x, y)` converts a point."""
+    if isinstance(obj, LTRect):
+        (x0, bottom), (x1, top) = to_page(obj.x0, obj.y0), to_page(obj.x1, obj.y1)
+        sides = [((x0, top), (x1, top)), ((x0, bottom), (x1, bottom)), ((x0, top), (x0, bottom)),
+                 ((x1, top), (x1, bottom))]
+        kind = "rect_edge"
+    else:
+        points = [to_page(x, y) for x, y in obj.pts]
+        sides = list(zip(points, points[1:]))
+        kind = "line_edge" if isinstance(obj, LTLine) else "curve_edge"
+    out = []
+    for (ax, ay), (bx, by) in sides:
+        if ay == by:
+            orientation = "h"
+        elif ax == bx or kind == "line_edge":  # pdfplumber calls every non-horizontal line vertical
+            orientation = "v"
+        else:
+            continue  # a slanted side rules nothing
+        top, bottom = min(ay, by), max(ay, by)
+        out.append({"object_type": kind, "orientation": orientation, "x0": min(ax, bx), "x1": max(ax, bx),
+                    "top": top, "bottom": bottom, "doctop": top, "width": abs(bx - ax), "height": bottom - top})
+    return out
 
 
 def image_mode(image: LTImage) -> str | None:
