@@ -42,8 +42,8 @@ def run_ingest(files: list[Path], settings: Settings, dry_run: bool, **records_o
     ctx = Context(config=settings.pipeline_config(), stages=default_stages(dt.date.today()),
                   dry_run=dry_run, records=records, search=search)
     try:
-        # OCR runs in Tesseract subprocesses, so threads give real parallelism across documents;
-        # map() keeps the output in input order.
+        # Tesseract, OpenCV and Pillow let go of the GIL, so threads give real parallelism across
+        # documents (pipeline.ocr bounds Tesseract runs to one per core); map() keeps input order.
         with ThreadPoolExecutor(max_workers=max(1, settings.workers)) as pool:
             yield from pool.map(lambda p: process_file(p, ctx, display_name=str(p)), files)
     finally:

@@ -16,10 +16,10 @@ folder). The sides take turns, in a rotating order, on `--rounds` slices of the 
 of every kind), so that other work coming and going on a shared machine weighs on them alike.
 Each side records its CPU time ("cores busy" = CPU / wall) and the load average as it starts; a
 probe of the cores the machine gives one busy process per core runs between rounds ("cores
-available"). The CPU is split into this process's own (Python and the C libraries it calls), the
-Tesseract children's and the ephemeral Prefect server's: the plain loop's split gives the ceiling
-a thread pool can reach while the GIL serialises the Python part, the flow side's the cost of
-Prefect per document. Prints a table and writes bench/out/batch_bench.json with the time per
+available"). The CPU is split into this process's own (Python and the C libraries it calls,
+Tesseract included when it runs in-process through libtesseract), Tesseract children's (only
+where pipeline.ocr falls back to the program) and the ephemeral Prefect server's: the flow side's
+extra over the plain loop is the cost of Prefect per document. Prints a table and writes bench/out/batch_bench.json with the time per
 stage (summed `Outcome.timings`) per side and kind.
 """
 from __future__ import annotations
@@ -92,7 +92,8 @@ def stage_totals(rows: list[dict]) -> dict[str, dict[str, float]]:
 
 def cpu_seconds() -> tuple[float, float]:
     """CPU used so far by this process (Python, and the C libraries it calls: the GIL's share lies
-    in it) and by its finished children (the Tesseract runs, which no GIL holds back)."""
+    in it, and Tesseract's when it runs in-process) and by its finished children (Tesseract runs
+    of the program, where libtesseract could not be loaded)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
 
@@ -131,7 +132,7 @@ def available_cores(seconds: float = 2.0) -> float:
 
 class Side:
     """One way of running the batch, measured over the rounds: wall time, and CPU time split into
-    this process's own, the Tesseract children's and the Prefect server's (on a shared machine
+    this process's own, Tesseract children's and the Prefect server's (on a shared machine
     other work takes its share: cores_busy shows what this side got)."""
 
     def __init__(self, name: str, measure):
@@ -163,13 +164,6 @@ class Side:
                 "prefect_server_cpu_s": round(self.server, 1), "cores_busy": round(cpu / self.seconds, 2),
                 "seconds_per_round": [round(x, 2) for x in self.rounds],
                 "load_average_at_start": [round(x, 2) for x in self.loads], "stages": stage_totals(self.rows)}
-
-
-def gil_ceiling(plain: dict, cores: int) -> float:
-    """The most a thread pool can gain over the plain loop on `cores` cores if all of the process's
-    own CPU time held the GIL (an upper bound on serialisation: numpy and PIL release it in part)."""
-    total = plain["python_cpu_s"] + plain["tesseract_cpu_s"]
-    return round(total / max(total / cores, plain["python_cpu_s"]), 2)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,7 +215,7 @@ def run(files: list[Path], work: Path, threads: list[int], rounds: int) -> dict:
         available.append(available_cores())
     plain, default, *flows = (s.result() for s in sides)
     return {"warm_up_s": round(warm_up, 2), "rounds": rounds, "sides": [plain, default, *flows],
-            "cores_available": available, "gil_ceiling": gil_ceiling(plain, cores),
+            "cores_available": available,
             "speedup": {f["side"]: {"vs_plain_loop": round(plain["seconds"] / f["seconds"], 2),
                                     "vs_default_loop": round(default["seconds"] / f["seconds"], 2),
                                     "vs_plain_loop_per_round": _per_round(plain, f),
@@ -259,7 +253,6 @@ def print_table(result: dict) -> None:
               f" {s['load_average_at_start']} at each start)  failed {s['failed']}")
         for kind, stages in sorted(s["stages"].items()):
             print(f"    {kind:<12} " + "  ".join(f"{k} {v:.1f}" for k, v in stages.items()))
-    print(f"ceiling for a thread pool on {result['cores']} cores (GIL): {result['gil_ceiling']}×")
     for name, speedup in result["speedup"].items():
         print(f"{name}: {speedup['vs_plain_loop']}× the plain loop (per round "
               f"{speedup['vs_plain_loop_per_round']}), {speedup['vs_default_loop']}× the loop "

@@ -88,22 +88,24 @@ _SLOTS_LOCK = threading.Lock()
 _slots: threading.BoundedSemaphore | None = None
 
 
-def _tesseract_slots(config: OcrConfig | None) -> threading.BoundedSemaphore:
-    """Process-wide bound on running Tesseract processes: documents may be read concurrently by
-    several threads, each calling `recognize_pages` with its own pool, and more single-threaded
-    Tesseracts than cores only share the cores slower. Sized on first use by `config.workers`
-    (0: one per core); later configurations share it."""
+def _tesseract_slots() -> threading.BoundedSemaphore:
+    """Process-wide bound on Tesseract runs at once: one per core. Documents may be read
+    concurrently by several threads (a batch's task runs), each with its own page pool of
+    `config.workers` threads, and more single-threaded runs than cores only share the cores slower.
+    The bound is the machine's, not a configuration's: sized by the first configuration seen, a
+    process that had read one document with one worker read every later batch one run at a time
+    (it held the batch benchmark's flow side to one core)."""
     global _slots
     with _SLOTS_LOCK:
         if _slots is None:
-            _slots = threading.BoundedSemaphore((config.workers if config else 0) or os.cpu_count() or 1)
+            _slots = threading.BoundedSemaphore(os.cpu_count() or 1)
         return _slots
 
 
-def _run(call: Callable, image: Image.Image, deadline: float, settings: OcrConfig | None = None, **kwargs):
+def _run(call: Callable, image: Image.Image, deadline: float, **kwargs):
     """One Tesseract run within what is left of the page's time (waiting for a free slot
     included), translating its errors."""
-    slots = _tesseract_slots(settings)
+    slots = _tesseract_slots()
     if not slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
         raise OcrTimeout()
     try:
@@ -182,7 +184,7 @@ def _uncompressed(image: Image.Image) -> Image.Image:
 def _recognize(image: Image.Image, scale: float, config: OcrConfig, deadline: float, *, psm: int = PSM,
                origin: tuple[float, float] = (0.0, 0.0), dpi: float | None = None) -> Reading:
     """One Tesseract run; `dpi`: the page frame's resolution, so the image's is `dpi * scale`."""
-    data = _run(_image_to_data, image, deadline, config, lang=config.lang, psm=psm, dpi=dpi and dpi * scale)
+    data = _run(_image_to_data, image, deadline, lang=config.lang, psm=psm, dpi=dpi and dpi * scale)
     return parse(data, scale, origin)
 
 

@@ -5,6 +5,7 @@ CER is the Levenshtein distance over the true text's length, whitespace collapse
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import replace
 
 import numpy as np
@@ -210,3 +211,34 @@ def test_in_process_tesseract_reads_exactly_what_the_program_reads(page200, monk
     assert [w.text for w in in_process.words] == [w.text for w in program.words]
     assert [w.box for w in in_process.words] == [w.box for w in program.words]
     assert in_process.text == program.text and cer(page200.text, in_process.text) < 0.03
+
+
+def test_documents_read_in_parallel_threads_use_every_core_whatever_the_first_config(page200, monkeypatch):
+    """The process-wide bound on Tesseract runs is one per core, not the first configuration's
+    page workers: documents read one page at a time each (workers=1) in two threads of a batch
+    still run two Tesseracts at once."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(ocr, "_slots", None)
+    single = replace(CONFIG, workers=1)
+    strip = page200.image.crop((0, 0, page200.image.width, page200.image.height // 4))
+    ocr.recognize_page(strip, number=1, dpi=200, config=single)  # the first configuration seen
+
+    engines = tesseract_lib.load("vie")
+    together = threading.Barrier(2, timeout=15)  # broken if the second run cannot start
+    real_read, met = engines.read, []
+
+    def read(*args, **kwargs):
+        if threading.current_thread().name.startswith("doc"):
+            met.append(together.wait())
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(engines, "read", read)
+    pages: dict[str, object] = {}
+    threads = [threading.Thread(name=f"doc{i}", target=lambda i=i: pages.__setitem__(
+        i, ocr.recognize_page(strip, number=1, dpi=200, config=single))) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(pages) == 2 and met, "two documents' Tesseract runs never ran at the same time"
+    assert all("QUYẾT" in page.text or "Bình" in page.text for page in pages.values())
