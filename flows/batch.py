@@ -4,16 +4,19 @@
                            └─ … one per file; documents another worker holds are waited for last
 
 - **Parallelism**: `ThreadPoolTaskRunner`, one thread per core, the biggest files first. The heavy
-  work is in Tesseract subprocesses: Python itself used 23–30% of the bench corpus's CPU time
-  (bench/batch_bench.py; most of it in OpenCV, Pillow and numpy calls that release the GIL), so
-  threads keep the cores busy without a process pool's costs (docs/scaling.md) —
-  in ephemeral mode Prefect's process runner starts one server per worker (design/FACTS.md), and
-  only threads share the OCR module's process-wide Tesseract bound. bench/batch_bench.py measures it.
+  work is Tesseract (in-process through libtesseract, whose calls let go of the GIL), OpenCV,
+  Pillow and numpy: sampled under two task threads, the GIL was held ~6% of the time, so threads
+  keep the cores busy without a process pool's costs (docs/scaling.md) — in ephemeral mode
+  Prefect's process runner starts one server per worker (design/FACTS.md), each process would load
+  its own Tesseract models and spaCy, and only threads share the OCR module's process-wide bound of
+  one Tesseract run per core. bench/batch_bench.py measures it.
 - **Exactly once**: the ledger (`flows/ledger.py`) is the source of truth. A document whose sha256
   is committed is skipped; otherwise it is claimed (flock), processed and committed atomically.
   Several flow runs may share one batch (`submit_batch`): each takes the documents nobody holds,
   then waits for the others' — so a document whose worker died is picked up by a survivor. The
   dead worker's run stops beating and is set to Crashed by prefect.yaml's automation.
+- **A file that kills its reader**: the ledger counts the workers that died holding a document;
+  after two it is quarantined (FILE-CRASHED-READER) instead of being handed to the next worker.
 - **Failures**: `process_file` never raises. A failed outcome whose error is retryable (OCR timeout,
   storage) makes the task raise `RetryableFailure`, and the task's declared retries apply; any other
   failure is returned as a failed item — the file is already quarantined by compose. A bad file is
@@ -40,7 +43,7 @@ from flows.compose import Context
 from flows.ledger import Ledger, worker_identity
 from pipeline import intake
 from pipeline.contract import outcome_to_dict
-from pipeline.errors import ProcessingError, SohoaError, all_error_classes
+from pipeline.errors import ProcessingError, ReaderCrashed, SohoaError, all_error_classes
 from pipeline.model import Outcome
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,9 @@ Status = Literal["processed", "skipped", "failed", "busy"]
 RETRIES = 2
 RETRY_DELAYS_S = [10, 60]  # an OCR timeout under load, a storage hiccup: give the machine a breath
 CLAIM_WAIT_S = 6 * 3600.0  # how long to wait for a document another live worker is processing
+# Workers that may die holding one document before it is quarantined (FILE-CRASHED-READER): one
+# death may be the machine's (power, a kill); a second on the same bytes is most likely the file's.
+CRASHES_BEFORE_QUARANTINE = 2
 _RETRYABLE = {cls.code: cls.retryable for cls in all_error_classes()}
 
 
@@ -101,6 +107,9 @@ def _claimed(path: Path, name: str, sha: str, ctx: Context, ledger: Ledger, wait
     with claim:
         if (record := ledger.get(sha)) is not None:  # committed while we waited for the claim
             return _skipped(name, record)
+        if claim.crashes >= CRASHES_BEFORE_QUARANTINE:
+            claim.keep_attempts()
+            return _item(name, compose.refuse(path, ctx, ReaderCrashed(), name))
         outcome = compose.process_file(path, ctx, name)
         item = _item(name, outcome)
         if outcome.ok and outcome.sha256:
@@ -224,6 +233,7 @@ def ingest_batch(
     order so that runs sharing a batch start on different documents; `retry_delay_s` overrides the
     task's retry delays (tests).
     """
+    runtime.stop_if_restarted_too_often()
     started = time.perf_counter()
     files = [str(p) for p in runtime.expand_paths(paths)]
     order = _rotated(biggest_first(files), start_at)

@@ -200,6 +200,12 @@ def process_file(path: Path, ctx: Context, display_name: str | None = None) -> O
         return _failed(path, name, wrapped, ctx)
 
 
+def refuse(path: Path, ctx: Context, exc: SohoaError, display_name: str | None = None) -> Outcome:
+    """The failed outcome of a file refused without being read (`exc` says why), quarantined
+    like any bad input."""
+    return _failed(path, display_name if display_name is not None else str(path), exc, ctx)
+
+
 def _failed(path: Path, name: str, exc: SohoaError, ctx: Context) -> Outcome:
     quarantined = None
     sha = _sha256_or_none(path)

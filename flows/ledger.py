@@ -9,6 +9,10 @@ The ledger is the source of truth for "processed exactly once", whatever Prefect
 - **claim**: a worker takes an exclusive `flock` on the document's claim file before reading it.
   The kernel drops the lock when the process dies (SIGKILL, crash, power loss of the machine for
   NFSv4 leases), so a killed worker's document becomes free again by itself, with no lease timers.
+  Each claim appends its holder's line to the file and a clean release empties it, so the lines a
+  new holder finds are attempts whose process died holding the document (`Claim.crashes`): a file
+  that kills the reader (Tesseract out of memory, a library crash) is not handed to worker after
+  worker for ever — flows.batch quarantines it after two.
 - **commit**: the record is written to a temp file, fsynced, then hard-linked into place; a link
   never overwrites, so at most one commit per sha256 can ever succeed, even between two workers
   that both believed they held the document (e.g. a lock lost on a network filesystem).
@@ -37,6 +41,7 @@ from pipeline.errors import StorageError
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 RECORD_VERSION = 1
+MAX_ATTEMPT_LINES = 20  # a claim file stays small however often a document is retried
 
 
 def worker_identity() -> str:
@@ -51,14 +56,25 @@ _HELD_LOCK = threading.Lock()
 
 
 class Claim:
-    """An exclusive hold on one document; release it (or let the process die) to free it."""
+    """An exclusive hold on one document; release it (or let the process die) to free it.
 
-    def __init__(self, fd: int, path: Path):
+    `crashes`: how many earlier holders died holding it (their lines were never cleared)."""
+
+    def __init__(self, fd: int, path: Path, crashes: int = 0):
         self._fd: int | None = fd
         self.path = path
+        self.crashes = crashes
+        self._keep = False
+
+    def keep_attempts(self) -> None:
+        """Leave the attempt lines on release: the document stays marked as one that kills its
+        reader, and is refused again, cheaply, if it comes back."""
+        self._keep = True
 
     def release(self) -> None:
         if self._fd is not None:
+            if not self._keep:
+                os.ftruncate(self._fd, 0)  # a clean end: this attempt did not die
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
@@ -120,10 +136,17 @@ class Ledger:
         if not _lock(fd, str(path), wait_s):
             os.close(fd)
             return None
-        # Who holds it, for people looking at a stuck batch (and the crash test); not used to decide.
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{worker_identity()} {_now()}\n".encode(), 0)
-        return Claim(fd, path)
+        # Lines left in the file are attempts that died; this holder's line goes last (who holds
+        # it, for people looking at a stuck batch and for the crash test).
+        try:
+            earlier = os.pread(fd, 1 << 16, 0).decode("utf-8", errors="replace").splitlines()
+            os.ftruncate(fd, 0)
+            lines = [line for line in earlier if line.strip()] + [f"{worker_identity()} {_now()}"]
+            os.pwrite(fd, ("\n".join(lines[-MAX_ATTEMPT_LINES:]) + "\n").encode(), 0)
+        except OSError as exc:
+            Claim(fd, path).release()
+            raise StorageError(f"Không ghi được khóa xử lý: {exc.strerror or exc}") from exc
+        return Claim(fd, path, crashes=len(lines) - 1)
 
     def commit(self, sha256: str, result: dict[str, Any], *, by: str | None = None) -> bool:
         """Record the document as processed; False when it was already committed (nothing written)."""

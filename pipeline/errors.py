@@ -9,7 +9,8 @@
     │   ├── FileTooLarge            FILE-TOO-LARGE (bytes)
     │   ├── TooManyPages            FILE-TOO-MANY-PAGES
     │   ├── ImageTooLarge           IMAGE-TOO-LARGE (pixels: decompression bombs)
-    │   └── HostileFile             FILE-HOSTILE (zip bombs, path tricks, active content)
+    │   ├── HostileFile             FILE-HOSTILE (zip bombs, path tricks, active content)
+    │   └── ReaderCrashed           FILE-CRASHED-READER (the process reading it died, twice)
     ├── DependencyMissing           DEPENDENCY-MISSING (e.g. tesseract or its Vietnamese data)
     └── ProcessingError             PROCESSING-FAILED
         ├── OcrTimeout              OCR-TIMEOUT (retryable)
@@ -77,6 +78,12 @@ class ImageTooLarge(InputError):
 class HostileFile(InputError):
     code = "FILE-HOSTILE"
     default_message = "Tệp có cấu trúc bất thường, có thể gây hại; đã được cách ly."
+
+
+class ReaderCrashed(InputError):
+    code = "FILE-CRASHED-READER"
+    default_message = ("Tiến trình đọc tệp này đã dừng đột ngột nhiều lần (hết bộ nhớ hoặc lỗi thư viện); "
+                       "tệp được cách ly để kiểm tra bằng tay.")
 
 
 class DependencyMissing(SohoaError):

@@ -123,3 +123,33 @@ def test_prune_removes_only_claims_of_committed_documents(tmp_path):
     ledger.commit(SHA, {})
     assert ledger.prune_claims() == 1
     assert sorted(p.name for p in (tmp_path / "claims").iterdir()) == [OTHER]
+
+
+def _die_holding(folder: Path, sha: str) -> None:
+    """A worker process that claims the document and is killed with it held (as by the OOM killer)."""
+    code = ("import os, signal, sys; from flows.ledger import Ledger; "
+            f"c = Ledger(sys.argv[1]).try_claim('{sha}'); os.kill(os.getpid(), signal.SIGKILL)")
+    done = subprocess.run([sys.executable, "-c", code, str(folder)], cwd=Path(__file__).resolve().parents[1],
+                          timeout=60)
+    assert done.returncode == -signal.SIGKILL
+
+
+def test_a_claim_counts_the_holders_that_died_with_it_and_a_clean_release_clears_them(tmp_path):
+    ledger = Ledger(tmp_path)
+    with ledger.try_claim(SHA) as claim:
+        assert claim.crashes == 0
+    _die_holding(tmp_path, SHA)
+    _die_holding(tmp_path, SHA)
+    claim = ledger.try_claim(SHA)
+    assert claim.crashes == 2
+    lines = (tmp_path / "claims" / SHA).read_text().splitlines()
+    assert len(lines) == 3 and f":{os.getpid()}:" in lines[-1]  # the holder's line goes last
+    claim.release()  # this attempt ended cleanly: the count starts again
+    with ledger.try_claim(SHA) as claim:
+        assert claim.crashes == 0
+    _die_holding(tmp_path, SHA)
+    with ledger.try_claim(SHA) as claim:
+        assert claim.crashes == 1
+        claim.keep_attempts()  # refused: the marks stay for the next time the bytes come
+    with ledger.try_claim(SHA) as claim:
+        assert claim.crashes == 2

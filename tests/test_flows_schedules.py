@@ -83,10 +83,15 @@ def test_the_crash_automation_watches_exactly_the_runs_that_beat_often_enough(de
     from prefect.events.schemas.automations import AutomationCore
 
     data = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
-    (crash,) = [AutomationCore.model_validate(a) for a in data["automations"]]
+    crash, rerun = [AutomationCore.model_validate(a) for a in data["automations"]]
     trigger = crash.trigger
     assert trigger.posture == "Proactive" and trigger.after == {"prefect.flow-run.heartbeat"}
     assert [a.state.value for a in crash.actions] == ["CRASHED"]
+    # Then the crashed run (the run's own Crashed event) is forced back to Scheduled, so that a
+    # live worker runs it again (the ledger skips what was done).
+    assert rerun.trigger.posture == "Reactive" and rerun.trigger.expect == {"prefect.flow-run.Crashed"}
+    assert rerun.trigger.match_related == trigger.match_related
+    assert [(a.state.value, a.name, a.force) for a in rerun.actions] == [("SCHEDULED", "AwaitingRetry", True)]
     # Every deployment carries the tag the automation matches, and beats often enough that a live
     # run cannot miss the window: three heartbeats fit in it.
     tag = trigger.match_related.root["prefect.resource.id"].removeprefix("prefect.tag.")
@@ -94,3 +99,16 @@ def test_the_crash_automation_watches_exactly_the_runs_that_beat_often_enough(de
             for d in deployments.values()}
     assert all(tag in d["tags"] for d in deployments.values()) and beat == {30}
     assert trigger.within.total_seconds() >= 3 * 30
+
+
+def test_a_run_restarted_too_often_stops_for_good(monkeypatch):
+    """The crash automation schedules a dead worker's run again; the flows end one that keeps dying."""
+    from flows import runtime
+    from pipeline.errors import ProcessingError
+
+    runtime.stop_if_restarted_too_often()  # outside a deployment: run once, never restarted
+    monkeypatch.setenv("PREFECT__RUNTIME__FLOW_RUN__RUN_COUNT", str(1 + runtime.MAX_RESTARTS))
+    runtime.stop_if_restarted_too_often()  # the third restart still runs
+    monkeypatch.setenv("PREFECT__RUNTIME__FLOW_RUN__RUN_COUNT", str(2 + runtime.MAX_RESTARTS))
+    with pytest.raises(ProcessingError, match="khởi động lại 4 lần"):
+        runtime.stop_if_restarted_too_often()
