@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from pipeline.model import Event as ReadEvent
 from pipeline.model import Outcome
 from pipeline.model import Person as ReadPerson
-from records import apply, completeness, db, deadlines, history, register_views, reporting, review, views
+from records import (apply, completeness, db, deadlines, document_events, history, register_views, reporting,
+                     review, views)
 from records.config import Actor, StoreConfig
 from records.context import Ctx
 from records.errors import NotFound, NotPermitted, RecordsError, RecordsUnavailable
@@ -191,6 +192,14 @@ class RecordsStore:
             settled = [at for at, status in rows if at is not None and status in apply.TERMINAL]
             handled = max(settled).date() if settled and doc.status != "in_review" else None
             return deadlines.document_deadline(ctx, doc, handled)
+
+    def document_events(self, sha256: str, actor: Actor) -> list[EventResult]:
+        """Where each event read from the document stands now (records.document_events)."""
+        with self._session(actor, "read") as ctx:
+            doc = ctx.session.get(Document, sha256)
+            if doc is None or not ctx.in_scope(doc.owner_unit_code):
+                raise NotFound(f"Không có văn bản {sha256[:12]} trong phạm vi của {actor.unit}.")
+            return document_events.document_events(ctx, sha256)
 
     def audit_trail(self, actor: Actor, person_id: int | None = None, sha256: str | None = None,
                     limit: int = 200) -> list[dict[str, Any]]:

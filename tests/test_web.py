@@ -150,10 +150,20 @@ def test_review_approve_scope_and_person(web):
     ids = _review_ids(clients["syt"])
     assert ids and _review_ids(clients["stc"]) == []
     item = ids[0]
+    sha = job["sha256"]
+    before = clients["syt"].get(f"/api/documents/{sha}").json()
+    assert [e["status"] for e in before["records_now"]] == ["needs_review"]
+    assert 'data-status="needs_review">chờ duyệt' in clients["syt"].get(f"/documents/{sha}").text
     assert clients["stc"].post(f"/api/review/{item}/approve").status_code == 404
     assert clients["syt_clerk"].post(f"/api/review/{item}/approve").status_code == 403
     done = clients["syt"].post(f"/api/review/{item}/approve")
     assert done.status_code == 200, done.text
+    # The document shows where its event stands now, not what it was at upload.
+    after = clients["syt"].get(f"/api/documents/{sha}").json()
+    assert [e["status"] for e in after["records_now"]] == ["applied"]
+    assert after["outcome"]["records"]["events"][0]["status"] == "needs_review"  # as read, kept
+    page = clients["syt"].get(f"/documents/{sha}").text
+    assert 'data-status="applied">đã cập nhật' in page and f'/people/{done.json()["person_id"]}' in page
     assert clients["syt"].post(f"/api/review/{item}/approve").status_code == 400  # already settled
     trail = app.state.web.records.audit_trail(department_admin(), sha256=job["sha256"])
     assert any(a["action"] == "approve_review" and a["user"] == "syt" for a in trail)

@@ -44,8 +44,15 @@ def test_a_correction_is_audited_then_applied_once(store, build):
     assert held.events[0].status == "needs_review"
     [item] = store.review_items(SYT)
     assert item.fields["salary.step"] == 3 and item.fields["person.birth_date"] == "1993-08-01"
+    [waiting] = store.document_events(held.sha256, SYT)
+    assert (waiting.status, waiting.review_id, waiting.message) == ("needs_review", item.id, item.message)
+    with pytest.raises(NotFound):
+        store.document_events(held.sha256, STC)  # another unit's document
     result = store.correct(item.id, SYT, FIX, note="đối chiếu bản giấy")
     assert result.status == "applied"
+    # The document's page shows the correction where the misread event was: one event, applied.
+    [now] = store.document_events(held.sha256, SYT)
+    assert (now.index, now.status, now.event_id, now.person_id) == (0, "applied", result.event_id, result.person_id)
     person = store.person_file(result.person_id, SYT)
     assert person["birth_date"] == "1993-03-18"
     [salary] = [e for e in person["timeline"] if e["kind"] == "salary"]

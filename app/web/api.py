@@ -29,6 +29,7 @@ from index.model import FACETS, SearchQuery
 from pipeline.errors import SohoaError
 from pipeline.model import nfc
 from pipeline.store import open_original
+from records import EventResult, NotFound
 
 router = APIRouter(prefix="/api", tags=["api"])
 _CHUNK = 1 << 16
@@ -161,8 +162,22 @@ def upload_status(job_id: str, request: Request, user: User = Depends(current_us
 
 @router.get("/documents/{sha256}")
 def document(sha256: str, request: Request, user: User = Depends(current_user)) -> dict[str, Any]:
-    row = state(request).visible_document(user, sha256)
-    return {"name": row.name, "uploader": row.uploader, "outcome": json.loads(row.outcome)}
+    """The outcome as read at upload, and `records_now`: where each event stands in the records
+    now (after review, approval, correction); null when the records hold no such document."""
+    web = state(request)
+    row = web.visible_document(user, sha256)
+    now = records_now(web, user, sha256)
+    return {"name": row.name, "uploader": row.uploader, "outcome": json.loads(row.outcome),
+            "records_now": [e.to_dict() for e in now] if now is not None else None}
+
+
+def records_now(web: WebState, user: User, sha256: str) -> list[EventResult] | None:
+    """The document's events as the records hold them now; None when the records do not hold the
+    document (a refused file, one read without applying) or hold it outside the user's scope."""
+    try:
+        return web.records.document_events(sha256, user.actor)
+    except NotFound:
+        return None
 
 
 @router.get("/documents/{sha256}/original")

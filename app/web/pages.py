@@ -16,9 +16,9 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
-from app.labels import EVENT_LABELS
+from app.labels import EVENT_LABELS, RECORD_STATUS
 from app.web.accounts import User
-from app.web.api import SEARCH_FILTERS, do_login, do_logout, run_search
+from app.web.api import SEARCH_FILTERS, do_login, do_logout, records_now, run_search
 from app.web.security import check_csrf, current_user, optional_user, page_context, state
 from pipeline.families import families
 from records import InvalidRequest, NotPermitted
@@ -27,6 +27,7 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 templates.env.globals["event_label"] = lambda t: EVENT_LABELS.get(t, t)
 templates.env.globals["event_labels"] = EVENT_LABELS
+templates.env.globals["record_status"] = lambda s: RECORD_STATUS.get(s, s)
 templates.env.globals["family_label"] = lambda key: families()[key].label if key in families() else key
 
 
@@ -106,9 +107,13 @@ def home(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
 
 @router.get("/documents/{sha256}")
 def document(sha256: str, request: Request, user: User = Depends(current_user)) -> HTMLResponse:
-    row = state(request).visible_document(user, sha256)
+    web = state(request)
+    row = web.visible_document(user, sha256)
     outcome = json.loads(row.outcome)
-    return render(request, "document.html", user, row=row, o=outcome,
+    now = records_now(web, user, sha256)
+    read_then = (outcome.get("records") or {}).get("events") or []
+    statuses = {e.index: e.to_dict() for e in now} if now is not None else dict(enumerate(read_then))
+    return render(request, "document.html", user, row=row, o=outcome, statuses=statuses,
                   has_image=(outcome.get("web") or {}).get("media_type", "").startswith(("image/", "application/pdf")))
 
 
