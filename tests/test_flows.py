@@ -279,10 +279,12 @@ def pool(prefect_api, tmp_path_factory):
                PREFECT_WORKER_QUERY_SECONDS="1",
                PREFECT_SERVER_ANALYTICS_ENABLED="false")
     for command in (["work-pool", "create", "sohoa", "--type", "process"],
-                    ["--no-prompt", "deploy", "--name", "ingest-batch"],
-                    ["automation", "create", "--from-file", "prefect.yaml"]):
+                    ["--no-prompt", "deploy", "--name", "ingest-batch"]):
         done = subprocess.run([PREFECT, *command], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
+    done = subprocess.run([sys.executable, "-m", "flows.deployments", "automations"], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)  # as prefect.yaml's header says
+    assert done.returncode == 0, done.stdout + done.stderr
     workers = []
     yield env, scratch, workers
     for worker in workers:
@@ -468,3 +470,23 @@ def test_a_file_that_killed_two_readers_is_quarantined_not_read_again(tmp_path):
             f"Ledger(sys.argv[1]).try_claim('{sha}'); os.kill(os.getpid(), signal.SIGKILL)")
     subprocess.run([sys.executable, "-c", code, str(Ledger.of_home(tmp_path / "home2").root)], cwd=ROOT, timeout=60)
     assert ingest_document.fn(str(other), fresh)["status"] == "processed"
+
+
+def test_automations_are_put_on_the_server_by_name_however_often(prefect_api):
+    from prefect.client.orchestration import get_client
+
+    from flows.deployments import sync_automations
+
+    def names() -> list[str]:
+        with get_client(sync_client=True) as client:
+            return sorted(a.name for a in client.read_automations())
+
+    declared = ["crash-unresponsive-flow-runs", "rerun-crashed-flow-runs"]
+    before = [n for n in names() if n in declared]
+    first = sync_automations(ROOT / "prefect.yaml")
+    assert set(first) == set(declared) and all(first[n] == ("updated" if n in before else "created") for n in first)
+    # The Prefect command run twice on top (as an operator might) leaves duplicates; sync collapses them.
+    subprocess.run([PREFECT, "automation", "create", "--from-file", "prefect.yaml"], cwd=ROOT, check=True,
+                   capture_output=True, env=dict(os.environ, PREFECT_API_URL=prefect_api), timeout=120)
+    assert sync_automations(ROOT / "prefect.yaml") == dict.fromkeys(declared, "updated")
+    assert [n for n in names() if n in declared] == declared
