@@ -104,11 +104,22 @@ def name_like(text: str, r: Rules) -> tuple[str, float] | None:
         return None  # "Ậ Í": seal or signature strokes read as letters
     known = 1.0 if vn.fold(words[0]) in r.surnames else 0.85
     if all(w[0].isupper() and w[1:] == w[1:].lower() for w in words):
-        return " ".join(words), known
+        return _family_spelled(words, known, r)
     if (all(w.isupper() for w in words) and vn.fold(words[0]) in r.surnames
             and not r.title_words.search(vn.canonical(text).lower())):
-        return " ".join(w[0] + w[1:].lower() for w in words), 0.85
+        return _family_spelled([w[0] + w[1:].lower() for w in words], 0.85, r)
     return None
+
+
+def _family_spelled(words: list[str], certainty: float, r: Rules) -> tuple[str, float]:
+    """The name with its family name spelled as the family name it can only be: OCR misreads tone
+    marks ("Đỉnh Văn Nghĩa" for Đinh), and the family names are few and distinct once folded
+    (the same repair as extractors.names for the people a decision is about). Given and middle
+    names are never changed: any syllable can be one. A repaired name is a little less certain."""
+    proper = r.surname_spellings.get(vn.fold(words[0]))
+    if proper is not None and proper != vn.canonical(words[0]):
+        return " ".join([proper, *words[1:]]), certainty * 0.9
+    return " ".join(words), certainty
 
 
 @dataclass
@@ -153,6 +164,8 @@ def _classify(zone: list[Line], r: Rules) -> _Zone:
             rest = line.part(m.end())
             if rest:
                 z.items.append(rest.text)
+        elif r.recipient_item.match(f) and (name := _dashed_name(i, line, z, r)) is not None:
+            z.names.append((i, name[0], 0.9 * name[1], line))  # a signature stroke read as a dash
         elif r.recipient_item.match(f):
             z.items.append(line.text)
         elif (found := authority_of(line, r)) is not None:
@@ -168,6 +181,19 @@ def _classify(zone: list[Line], r: Rules) -> _Zone:
         elif in_list and z.items and line.text[:1].islower() and not _ENDED.search(z.items[-1]):
             z.items[-1] += " " + line.text  # a list item wrapped onto the next line
     return z
+
+
+def _dashed_name(i: int, line: Line, z: _Zone, r: Rules) -> tuple[str, float] | None:
+    """ "-Châu Quốc An" under the title: the signer's name behind a stroke of the signature that
+    OCR read as a dash — not a recipient: it has no ";" or "." to end it, no "Ông/Bà", and it comes
+    after the authority or title line."""
+    if not any(at < i for at, *_ in z.authorities) and not any(at < i for at, *_ in z.titles):
+        return None
+    rest = line.text[r.recipient_item.match(line.fold).end():].strip()
+    words = rest.split()
+    if not words or rest.endswith((";", ".")) or vn.fold(words[0]) not in r.surnames:
+        return None
+    return name_like(rest, r)
 
 
 def _clean_item(text: str, r: Rules) -> str:
@@ -199,8 +225,10 @@ def parse_signer(zone: list[Line], r: Rules) -> Signer:
     title_at = None
     if titles:
         title_at, line, clean = titles[0]
-        s.title, quality = vn.title_case_scored(line.text, capitalize_unknown=False)
+        s.title, quality = vn.title_case_scored(_unbroken(line.text), capitalize_unknown=False)
         conf["signer_title"] = quality * clean * line.conf
+        if s.authority == "KT." and (deputy := _deputy_title(line.text, z.authorities[-1], r)):
+            s.title, conf["signer_title"] = deputy, 0.8 * conf["signer_title"]
     elif s.authority == "Q." and z.authorities:
         rest = z.authorities[-1][3].start("rest")
         acting = vn.title_case(z.authorities[-1][2].text[rest:], capitalize_unknown=False)
@@ -210,6 +238,26 @@ def parse_signer(zone: list[Line], r: Rules) -> Signer:
     for key in ("signer_authority", "signer_authority_line", "signer_title", "signer_name"):
         conf.setdefault(key, 0.0)
     return s
+
+
+def _unbroken(title: str) -> str:
+    """ "P.HÓ CHỦ TỊCH" → "PHÓ CHỦ TỊCH": a dot between two capitals is a speck, not a full stop."""
+    return re.sub(r"(?<=[^\W\d_])\.(?=[^\W\d_])",
+                  lambda m: "" if m.string[m.start() - 1].isupper() and m.string[m.end()].isupper() else ".", title)
+
+
+def _deputy_title(text: str, authority: tuple[int, str, Line, re.Match[str]], r: Rules) -> str | None:
+    """The deputy's title under "KT. <post>" where OCR lost or broke its first word: the title
+    line reads as the post itself, or a scrap of "PHÓ" and the post. None when it reads otherwise."""
+    line, m = authority[2], authority[3]
+    post = vn.fold(line.text[m.start("rest"):]).split()
+    words = vn.fold(_unbroken(text)).split()
+    deputy = vn.fold(r.keywords["deputy"])
+    if not post or words[:1] == [deputy]:
+        return None  # read right, or nothing to go by
+    if words == post or (len(words) == len(post) + 1 and words[1:] == post and deputy.startswith(words[0])):
+        return vn.title_case(f"{r.keywords['deputy'].upper()} {line.text[m.start('rest'):]}", capitalize_unknown=False)
+    return None
 
 
 def _pick_name(s: Signer, z: _Zone, after: int) -> None:

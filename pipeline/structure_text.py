@@ -71,6 +71,7 @@ class Rules:
     connectors: frozenset[str]
     title_words: re.Pattern[str]  # on canonical lower-case text, diacritics kept
     surnames: frozenset[str]
+    surname_spellings: dict[str, str]  # folded → the one spelling, where only one folds so
     name_prefixes: frozenset[str]
     digits: dict[int, str]
     digit_score: float
@@ -79,6 +80,13 @@ class Rules:
 def _alternation(phrases: list[str]) -> str:
     keys = sorted({vn.fold(p) for p in phrases}, key=len, reverse=True)
     return "|".join(r"\s*".join(re.escape(w) for w in k.split()) for k in keys)
+
+
+def _unique_by_fold(words: list[str]) -> dict[str, str]:
+    spellings: dict[str, set[str]] = {}
+    for word in words:
+        spellings.setdefault(vn.fold(word), set()).add(vn.canonical(word))
+    return {key: next(iter(found)) for key, found in spellings.items() if len(found) == 1}
 
 
 @lru_cache(maxsize=1)
@@ -117,6 +125,7 @@ def compiled_rules() -> Rules:
         title_words=re.compile(
             r"(?<!\w)(?:" + "|".join(re.escape(vn.canonical(w)) for w in org["title_words"]) + r")(?!\w)"),
         surnames=frozenset(vn.fold(n) for n in data["names"]["surnames"]),
+        surname_spellings=_unique_by_fold(data["names"]["surnames"]),
         name_prefixes=frozenset(vn.fold(n).rstrip(".") for n in data["names"]["prefixes"]),
         digits=str.maketrans(ocr["digit_confusions"]),
         digit_score=float(ocr["digit_confusion_score"]),

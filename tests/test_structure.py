@@ -469,3 +469,39 @@ def test_right_column_read_after_kinh_gui_still_gives_place_and_date():
     assert st.issued_place == "Đồng Nai"
     assert st.issued_date == dt.date(2020, 8, 31)
     assert st.has_national_motto
+
+
+@pytest.mark.parametrize(("read", "meant"), [("Đỉnh Văn Nghĩa", "Đinh Văn Nghĩa"), ("Trân Thị Bình", "Trần Thị Bình"),
+                                             ("ĐỈNH HOÀI MAI", "Đinh Hoài Mai"), ("Đinh Văn Đỉnh", "Đinh Văn Đỉnh")])
+def test_signer_family_name_with_a_misread_tone_mark_is_spelled_as_the_only_family_name_it_can_be(
+        read: str, meant: str) -> None:
+    """OCR confuses tone marks; family names are few and distinct once folded, given names are not
+    (the last case: "Đỉnh" as a given name stays)."""
+    s = parse(make_document(DECISION.replace("Trần Thị Bình", read)))
+    assert s.signer_name == meant
+    exact = parse(make_document(DECISION)).field_confidence["signer_name"]
+    assert (s.field_confidence["signer_name"] < exact) == (read != meant)
+
+
+@pytest.mark.parametrize(("title_line", "title"), [
+    ("GIÁM ĐỐC", "Phó Giám đốc"),  # OCR lost "PHÓ": under KT. the signer is the deputy
+    ("PH GIÁM ĐỐC", "Phó Giám đốc"),
+    ("P.HÓ GIÁM ĐỐC", "Phó Giám đốc"),  # a speck read as a dot
+    ("PHÓ GIÁM ĐỐC", "Phó Giám đốc"),
+    ("CHÁNH VĂN PHÒNG", "Chánh Văn phòng"),  # another post: left as read
+])
+def test_deputy_title_under_kt_is_read_through_a_lost_or_broken_first_word(title_line: str, title: str) -> None:
+    s = parse(make_document(DECISION.replace("PHÓ GIÁM ĐỐC", title_line)))
+    assert (s.signer_authority, s.signer_title) == ("KT.", title)
+    if title_line != "PHÓ GIÁM ĐỐC":
+        exact = parse(make_document(DECISION)).field_confidence["signer_title"]
+        assert s.field_confidence["signer_title"] <= exact
+
+
+def test_signer_name_behind_a_stroke_read_as_a_dash_is_the_name_not_a_recipient() -> None:
+    s = parse(make_document(DECISION.replace("\nTrần Thị Bình", "\n-Trần Thị Bình")))
+    assert s.signer_name == "Trần Thị Bình"
+    assert s.recipients == ("Như Điều 3", "UBND tỉnh (để báo cáo)", "Lưu: VT, VP")
+    # A recipient that is a person keeps its place in the list: ended by ";", or with "Ông/Bà".
+    listed = DECISION.replace("- Lưu: VT, VP.", "- Ông Lê Văn Tám;\n- Lưu: VT, VP.")
+    assert "Ông Lê Văn Tám" in parse(make_document(listed)).recipients
