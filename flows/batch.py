@@ -233,7 +233,6 @@ def ingest_batch(
     order so that runs sharing a batch start on different documents; `retry_delay_s` overrides the
     task's retry delays (tests).
     """
-    runtime.stop_if_restarted_too_often()
     started = time.perf_counter()
     files = [str(p) for p in runtime.expand_paths(paths)]
     order = _rotated(biggest_first(files), start_at)

@@ -118,7 +118,6 @@ def watch_inbox(
     context: Context | None = None,
 ) -> dict[str, Any]:
     """Ingest the settled files of `inbox` into the data folder `home`; returns what became of each."""
-    runtime.stop_if_restarted_too_often()
     folder = Path(inbox)
     folder.mkdir(parents=True, exist_ok=True)
     with batch.flow_context(context, home, workers, False, database_url, search_url) as ctx:

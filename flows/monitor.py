@@ -158,7 +158,6 @@ def deadline_monitor(home: str, today: str | None = None, database_url: str | No
                      unit: str | None = None) -> dict[str, Any]:
     """Write today's notice lists from the records store (embedded in `home` unless
     `database_url`) to `<home>/notices/<today>/`; `unit` limits them to one unit's subtree."""
-    runtime.stop_if_restarted_too_often()
     day = dt.date.fromisoformat(today) if today else local_today()
     morning = dt.datetime.combine(day, dt.time(6, 0))  # the store's "today" is the run's day
     store = stores.open_records(Path(home), runtime.configured("database_url", database_url),

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from prefect import flow
 
 from flows.ledger import Ledger
-from flows.runtime import configured, stop_if_restarted_too_often
+from flows.runtime import configured
 
 TIMEZONE = "Asia/Ho_Chi_Minh"  # the day a document was read is the province's calendar day
 FIRST_HALF_END = (6, 14)
@@ -126,7 +126,6 @@ def semiannual_report(home: str, today: str | None = None, builder: str = "flows
                       database_url: str | None = None) -> dict[str, Any]:
     """Report the half-year closed before `today` (default: the run's local date) from the records
     store (embedded in `home` unless `database_url`: production's PostgreSQL)."""
-    stop_if_restarted_too_often()
     day = dt.date.fromisoformat(today) if today else dt.datetime.now(ZoneInfo(TIMEZONE)).date()
     start, end = closed_period(day)
     return load_builder(builder)(home, start, end, database_url=database_url)

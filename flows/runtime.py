@@ -18,15 +18,10 @@ from typing import TYPE_CHECKING
 
 from flows.compose import Context, default_stages
 from pipeline.config import OcrConfig, Paths, PipelineConfig
-from pipeline.errors import ProcessingError
 
 if TYPE_CHECKING:
     from index.backend import SearchBackend
     from records import RecordsStore
-
-# A run whose worker died is scheduled again by prefect.yaml's automation; a run that keeps dying
-# (a machine that cannot hold it) must end somewhere instead of going round for ever.
-MAX_RESTARTS = 3
 
 _HIDDEN = (".", "~$")  # dot files, and Office's "~$name.docx" owner files of an open document
 
@@ -105,15 +100,3 @@ def run_logger(fallback: logging.Logger) -> logging.Logger | logging.LoggerAdapt
         return get_run_logger()
     except MissingContextError:  # called as .fn() or outside any run
         return fallback
-
-
-def stop_if_restarted_too_often(restarts: int = MAX_RESTARTS) -> None:
-    """Fail the current flow run (a final state, which the crash automation leaves alone) when it
-    has been started again after its worker died more than `restarts` times. Outside a deployment
-    (ephemeral runs, `.fn()` calls) a run is never restarted and this does nothing."""
-    from prefect.runtime import flow_run
-
-    started = flow_run.run_count  # 1 on the first start; each restart adds one
-    if started > 1 + restarts:
-        raise ProcessingError(f"Lượt chạy đã được khởi động lại {started - 1} lần sau khi máy worker dừng "
-                              f"đột ngột; dừng hẳn. Xem nhật ký của các lần chạy trước, rồi chạy lại bằng tay.")
