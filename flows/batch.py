@@ -169,20 +169,24 @@ def settle(future: PrefectFuture, path: str) -> DocumentItem:
 
 
 def run_documents(files: Sequence[str], ctx: Context, retry_delay_s: float | None = None,
-                  progress: Callable[[DocumentItem], None] | None = None) -> list[DocumentItem]:
+                  progress: Callable[[DocumentItem], None] | None = None,
+                  context_of: Callable[[str], Context] | None = None) -> list[DocumentItem]:
     """Submit every file as a task run; documents other workers hold are waited for at the end.
 
-    `progress` is called with each finished item (busy ones only once they are settled).
+    `progress` is called with each finished item (busy ones only once they are settled);
+    `context_of(path)`, when given, is the context of each file (the inbox acts for the unit whose
+    folder a file was dropped in), else `ctx` for all.
     """
     doc_task = ingest_document if retry_delay_s is None else \
         ingest_document.with_options(retry_delay_seconds=retry_delay_s)
+    of = context_of or (lambda _path: ctx)
     items: list[DocumentItem | None] = [None] * len(files)
-    first = {doc_task.submit(path, quote(ctx)): i for i, path in enumerate(files)}
+    first = {doc_task.submit(path, quote(of(path))): i for i, path in enumerate(files)}
     busy = _gather(files, first, items, progress)
     if busy:
         # Another worker holds these. Wait for each: it is committed (skip) or its holder died
         # and the lock fell (process it here).
-        futures = {doc_task.submit(files[i], quote(ctx), CLAIM_WAIT_S): i for i in busy}
+        futures = {doc_task.submit(files[i], quote(of(files[i])), CLAIM_WAIT_S): i for i in busy}
         _gather(files, futures, items, progress)
     return items  # type: ignore[return-value]
 

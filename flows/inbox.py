@@ -8,6 +8,11 @@ A file is picked up only when it has **settled**: not hidden or named like a par
 apart with its mtime at least `settle_s` old. Copiers that write to a temporary name and rename
 at the end are always safe; a writer that pauses longer than `settle_s` is not detectable.
 
+**On whose behalf**: a file dropped in a folder named by a unit's code (`INBOX/DN.SYT/…`, any
+case) is applied as that unit's clerk — the unit's scope (R6): a move out of its subtree waits for
+the parent's approval, as when the unit uploads on the web page. Any other folder, and the inbox
+itself, act for the Department.
+
 A file whose failure is not its own fault (missing Tesseract, an OCR timeout after the retries)
 stays in the inbox for the next run. Run on a schedule (prefect.yaml), several workers may watch
 the same inbox: the ledger's claims make each file processed once, and moves tolerate a file
@@ -22,7 +27,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +37,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows import batch, runtime
 from flows.compose import Context
 from pipeline import intake
+from records import Actor
 
 log = logging.getLogger(__name__)
 
@@ -93,17 +99,42 @@ def file_away(path: Path, inbox: Path, item: batch.DocumentItem) -> Path | None:
     return target
 
 
+INBOX_USER = "inbox"  # the audit log's "who" for what a unit dropped in its folder
+
+
 def ingest_settled(inbox: Path, ctx: Context, settle_s: float) -> list[dict[str, Any]]:
     """One pass: the settled files of the inbox through the batch task, each filed away."""
     found = settled(list(candidates(inbox)), settle_s)
     ready = [found[i] for i in batch.biggest_first([str(p) for p in found])]
-    items = batch.run_documents([str(p) for p in ready], ctx)
+    contexts: dict[str, Context] = {}
+
+    def context_of(path: str) -> Context:
+        unit = unit_of_folder(Path(path).relative_to(inbox), ctx)
+        if unit is None:
+            return ctx
+        if unit not in contexts:
+            contexts[unit] = replace(ctx, actor=Actor(INBOX_USER, unit, "clerk"))
+        return contexts[unit]
+
+    items = batch.run_documents([str(p) for p in ready], ctx, context_of=context_of)
     report = []
     for path, item in zip(ready, items):
         target = file_away(path, inbox, item)
         report.append({"file": str(path.relative_to(inbox)), "status": item["status"],
                        "moved_to": str(target) if target else None, "output": item["output"]})
     return report
+
+
+def unit_of_folder(relative: Path, ctx: Context) -> str | None:
+    """The unit code a file's top folder names (any case), or None: the inbox itself, a folder that
+    names no unit, or no records store to ask."""
+    if len(relative.parts) < 2 or ctx.records is None:
+        return None
+    name = relative.parts[0]
+    for code in (name, name.upper()):
+        if ctx.records.unit(code) is not None:
+            return code
+    return None
 
 
 @flow(name="watch-inbox", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1),

@@ -22,7 +22,7 @@ from flows import batch, inbox  # noqa: E402
 from flows.batch import RetryableFailure, ingest_batch, ingest_document  # noqa: E402
 from flows.inbox import watch_inbox  # noqa: E402
 from flows.ledger import Ledger  # noqa: E402
-from flows.runtime import build_context  # noqa: E402
+from flows.runtime import build_context, opened_context  # noqa: E402
 from pipeline import contract  # noqa: E402
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -490,3 +490,29 @@ def test_automations_are_put_on_the_server_by_name_however_often(prefect_api):
                    capture_output=True, env=dict(os.environ, PREFECT_API_URL=prefect_api), timeout=120)
     assert sync_automations(ROOT / "prefect.yaml") == dict.fromkeys(declared, "updated")
     assert [n for n in names() if n in declared] == declared
+
+
+def test_inbox_acts_for_the_unit_whose_folder_a_file_is_in(prefect_api, tmp_path):
+    """INBOX/<unit code>/… is applied as that unit's clerk (its scope, R6); any other folder as the
+    Department. Seen in the records' audit log: who received the document."""
+    from records import department_admin
+
+    home, box = tmp_path / "home", tmp_path / "inbox"
+    samples = ROOT / "app" / "samples"
+    for folder, name in (("dn.syt", "qd-bo-nhiem.docx"), ("ho-so-cu", "qd-nang-bac-luong-danh-sach.pdf")):
+        (box / folder).mkdir(parents=True)
+        shutil.copy(samples / name, box / folder / name)
+        os.utime(box / folder / name, (time.time() - 60, time.time() - 60))
+    with opened_context(home) as ctx:
+        files = watch_inbox(str(box), context=ctx, settle_s=0.2)["files"]
+        assert {f["file"]: f["status"] for f in files} == {"dn.syt/qd-bo-nhiem.docx": "processed",
+                                                          "ho-so-cu/qd-nang-bac-luong-danh-sach.pdf": "processed"}
+        received = {}
+        for f in files:
+            trail = ctx.records.audit_trail(department_admin(), sha256=f["output"]["sha256"])
+            [entry] = [a for a in trail if a["action"] == "receive_document"]
+            received[f["file"].split("/")[0]] = (entry["user"], entry["unit"], entry["role"])
+        assert inbox.unit_of_folder(Path("DN.STC/x.pdf"), ctx) == "DN.STC"
+        assert inbox.unit_of_folder(Path("x.pdf"), ctx) is None  # the inbox itself
+    assert received["dn.syt"] == ("inbox", "DN.SYT", "clerk")
+    assert received["ho-so-cu"][1] == "DN.SNV"  # not a unit's code: the Department
