@@ -190,8 +190,9 @@ def process_file(path: Path, ctx: Context, display_name: str | None = None) -> O
     clock = _Clock()
     try:
         document, parsed = read_document(path, ctx, clock)
-        outcome = keep(analyse(document, parsed, ctx, clock), ctx, clock)
-        return replace(outcome, source=name, timings=clock.timings)
+        # named before keep(): the records and the index keep the name the file came in under
+        outcome = keep(replace(analyse(document, parsed, ctx, clock), source=name), ctx, clock)
+        return replace(outcome, timings=clock.timings)
     except SohoaError as exc:
         return _failed(path, name, exc, ctx)
     except Exception as exc:  # a bug or an untranslated library error: still one failed file, not a batch

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from pipeline.model import Event as ReadEvent
 from pipeline.model import Outcome
 from pipeline.model import Person as ReadPerson
-from records import (apply, completeness, db, deadlines, document_events, history, register_views, reporting,
-                     review, views)
+from records import (apply, completeness, db, deadlines, document_events, document_view, history, register_views,
+                     reporting, review, views)
 from records.config import Actor, StoreConfig
 from records.context import Ctx
 from records.errors import NotFound, NotPermitted, RecordsError, RecordsUnavailable
@@ -200,6 +200,15 @@ class RecordsStore:
             if doc is None or not ctx.in_scope(doc.owner_unit_code):
                 raise NotFound(f"Không có văn bản {sha256[:12]} trong phạm vi của {actor.unit}.")
             return document_events.document_events(ctx, sha256)
+
+    def document_outcome(self, sha256: str, actor: Actor) -> dict[str, Any]:
+        """The document as the records hold it, shaped like the contract outcome
+        (records.document_view): for files that never passed through the web app."""
+        with self._session(actor, "read") as ctx:
+            doc = ctx.session.get(Document, sha256)
+            if doc is None or not ctx.in_scope(doc.owner_unit_code):
+                raise NotFound(f"Không có văn bản {sha256[:12]} trong phạm vi của {actor.unit}.")
+            return document_view.outcome_of(ctx, doc)
 
     def audit_trail(self, actor: Actor, person_id: int | None = None, sha256: str | None = None,
                     limit: int = 200) -> list[dict[str, Any]]:

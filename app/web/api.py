@@ -8,7 +8,6 @@ Errors answer {"code": STABLE-CODE, "detail": Vietnamese message}. Accounts admi
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from typing import Any
 from urllib.parse import quote
@@ -162,12 +161,14 @@ def upload_status(job_id: str, request: Request, user: User = Depends(current_us
 
 @router.get("/documents/{sha256}")
 def document(sha256: str, request: Request, user: User = Depends(current_user)) -> dict[str, Any]:
-    """The outcome as read at upload, and `records_now`: where each event stands in the records
-    now (after review, approval, correction); null when the records hold no such document."""
+    """The outcome as read at upload (for a file read by the CLI or the nightly batch: the
+    records' document in the same shape, uploader null), and `records_now`: where each event
+    stands in the records now (after review, approval, correction); null when the records hold
+    no such document."""
     web = state(request)
-    row = web.visible_document(user, sha256)
+    shown = web.visible_document(user, sha256)
     now = records_now(web, user, sha256)
-    return {"name": row.name, "uploader": row.uploader, "outcome": json.loads(row.outcome),
+    return {"name": shown.name, "uploader": shown.uploader, "outcome": shown.outcome,
             "records_now": [e.to_dict() for e in now] if now is not None else None}
 
 
@@ -184,15 +185,16 @@ def records_now(web: WebState, user: User, sha256: str) -> list[EventResult] | N
 def original(sha256: str, request: Request, user: User = Depends(current_user)) -> Response:
     """The original bytes, unchanged."""
     web = state(request)
-    row = web.visible_document(user, sha256)
+    shown = web.visible_document(user, sha256)
     try:
-        handle = open_original(row.sha256, web.settings.pipeline_config().paths)
+        handle = open_original(shown.sha256, web.settings.pipeline_config().paths)
     except SohoaError:
         raise HTTPException(404, NOT_FOUND) from None
-    kind = json.loads(row.outcome).get("kind") or "application/octet-stream"
-    media = kind if "/" in kind else "application/octet-stream"
+    # The type the upload's bytes were identified as, else the kept bytes' own (never a name).
+    media = (shown.media_type or pageimage.stored_media_type(shown.sha256, web.settings.pipeline_config().paths)
+             or "application/octet-stream")
     return StreamingResponse(handle, media_type=media, headers={
-        "Content-Disposition": f"attachment; filename=\"{row.sha256[:16]}\"; filename*=UTF-8''{_quote(row.name)}"})
+        "Content-Disposition": f"attachment; filename=\"{shown.sha256[:16]}\"; filename*=UTF-8''{_quote(shown.name)}"})
 
 
 def _quote(name: str) -> str:
@@ -201,9 +203,12 @@ def _quote(name: str) -> str:
 
 @router.get("/documents/{sha256}/page1.png")
 def page_image(sha256: str, request: Request, user: User = Depends(current_user)) -> Response:
+    """Page 1 as a PNG with the read fields boxed. A document from the records (not uploaded here)
+    has no page geometry kept: its page is drawn without boxes, and a DOCX or a missing original
+    has no image (404)."""
     web = state(request)
-    row = web.visible_document(user, sha256)
-    png = pageimage.render(row.sha256, json.loads(row.outcome), web.settings.pipeline_config().paths)
+    shown = web.visible_document(user, sha256)
+    png = pageimage.render(shown.sha256, shown.outcome, web.settings.pipeline_config().paths)
     if png is None:
         raise HTTPException(404, "Không có ảnh trang cho loại tệp này.")
     return Response(png, media_type="image/png")

@@ -3,15 +3,21 @@
 PDFs are rendered with pypdfium2, images opened with Pillow (the only two imports of them in the
 web app); DOCX has no page image. Box coordinates are in the page's own unit (PDF points or image
 pixels, top-left origin), so they are scaled by the rendered image's size over the page's size.
+A document that never passed through the web app (CLI, nightly batch) has no page geometry kept:
+its page 1 is drawn without boxes, its type sniffed from the stored bytes (`stored_media_type`).
 """
 from __future__ import annotations
 
 import io
+import sys
+from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageDraw
 
-from pipeline.config import Paths
+from pipeline.config import Limits, Paths
+from pipeline.errors import SohoaError
+from pipeline.intake import identify
 from pipeline.store import object_path
 
 MAX_WIDTH = 1100
@@ -33,6 +39,32 @@ def _load(path, media_type: str) -> Image.Image | None:
             img.seek(0)
             return img.convert("RGB")
     return None
+
+
+# The original was within the limits of the day it was kept; only its type is wanted here.
+_ANY_SIZE = Limits(max_bytes=sys.maxsize)
+
+
+# Originals are content-addressed and write-once, so a type once sniffed never changes; sniffing
+# hashes the whole file, which each view of a large scan would otherwise repeat.
+_TYPES: dict[Path, str] = {}
+_TYPES_KEPT = 1024
+
+
+def stored_media_type(sha256: str, paths: Paths) -> str | None:
+    """The media type of a kept original, from its bytes (never a name); None when it is not kept
+    or cannot be read now (a failure is not remembered: it may be passing)."""
+    path = object_path(sha256, paths)
+    if path in _TYPES:
+        return _TYPES[path]
+    try:
+        media_type = identify(path, _ANY_SIZE).media_type
+    except SohoaError:
+        return None
+    if len(_TYPES) >= _TYPES_KEPT:
+        _TYPES.clear()
+    _TYPES[path] = media_type
+    return media_type
 
 
 def render(sha256: str, outcome: dict[str, Any], paths: Paths) -> bytes | None:

@@ -7,7 +7,6 @@ and the upload page's script sends the header. Live parts poll the JSON API with
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -107,14 +106,16 @@ def home(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
 
 @router.get("/documents/{sha256}")
 def document(sha256: str, request: Request, user: User = Depends(current_user)) -> HTMLResponse:
+    """An uploaded file's page, or the records' view of one read by the CLI or the nightly batch
+    (security.WebState.visible_document): search hits and person files link to both."""
     web = state(request)
-    row = web.visible_document(user, sha256)
-    outcome = json.loads(row.outcome)
+    shown = web.visible_document(user, sha256)
+    outcome = shown.outcome
     now = records_now(web, user, sha256)
     read_then = (outcome.get("records") or {}).get("events") or []
     statuses = {e.index: e.to_dict() for e in now} if now is not None else dict(enumerate(read_then))
-    return render(request, "document.html", user, row=row, o=outcome, statuses=statuses,
-                  has_image=(outcome.get("web") or {}).get("media_type", "").startswith(("image/", "application/pdf")))
+    return render(request, "document.html", user, row=shown, o=outcome, statuses=statuses,
+                  has_image=shown.media_type.startswith(("image/", "application/pdf")))
 
 
 def review_page(request: Request, user: User, status: int = 200, **more) -> HTMLResponse:

@@ -8,6 +8,12 @@ root; anything outside is answered exactly like something that does not exist (4
 errors and URLs leak nothing. A user whose password was reset reaches nothing but the password
 change until they have changed it.
 
+Documents: the page of a file uploaded through the web app shows the outcome kept at upload
+(`app.web.jobs`); every other document the records hold (read by `sohoa ingest` or the nightly
+batch) is shown as the records hold it (`RecordsStore.document_outcome`), under the records' own
+scope rule (the document's owner unit in the user's subtree) — search hits, person files and
+registers link to both alike.
+
 Audit: accounts live in the web database, but their entries go to the records' audit log
 (`RecordsStore.log_action`), so one log holds logins, account actions and records changes alike.
 """
@@ -21,16 +27,33 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
+from app.web import pageimage
 from app.web.accounts import ROLES, Accounts, Throttle, User
 from app.web.errors import PasswordChangeRequired
-from app.web.jobs import DocumentRow, Uploads
+from app.web.jobs import DocumentRow, Uploads, display_name
 from app.settings import Settings
 from index.backend import SearchBackend
-from records import Actor, RecordsStore
+from records import Actor, NotFound, RecordsStore
 
 NOT_FOUND = "Không tìm thấy."
 # What a user with a reset password may still reach.
 PASSWORD_PATHS = frozenset({"/api/me", "/api/logout", "/logout", "/api/account/password", "/account/password"})
+
+
+@dataclass(frozen=True)
+class ShownDocument:
+    """What the document page and API show: an upload (with its uploader and the outcome read
+    then) or, for a file that never passed through the web app, the records' view of it."""
+
+    sha256: str
+    name: str
+    uploader: str | None
+    outcome: dict[str, Any]
+    archived: bool  # from the records, not from an upload
+
+    @property
+    def media_type(self) -> str:
+        return (self.outcome.get("web") or {}).get("media_type") or ""
 
 
 @dataclass
@@ -83,12 +106,22 @@ class WebState:
             return Actor(account.name, account.unit, ROLES[account.role][0])
         return Actor(name.strip()[:120] or "?", self.records.config.home_root, "viewer")
 
-    def visible_document(self, user: User, sha256: str) -> DocumentRow:
+    def visible_document(self, user: User, sha256: str) -> ShownDocument:
+        """The upload when the user may see it, else the records' document when it is in the
+        user's scope; otherwise the one 404 of things that do not exist."""
         row = self.uploads.document(sha256)
-        if not self.document_visible(user, row):
-            raise HTTPException(404, NOT_FOUND)
-        assert row is not None
-        return row
+        if row is not None and self.document_visible(user, row):
+            return ShownDocument(row.sha256, row.name, row.uploader, json.loads(row.outcome), archived=False)
+        try:
+            outcome = self.records.document_outcome(sha256, user.actor)
+        except NotFound:
+            raise HTTPException(404, NOT_FOUND) from None
+        source = (outcome.get("source") or "").strip()
+        # The page image needs the type; the kept bytes say it (no page geometry: no boxes drawn).
+        outcome["web"] = {"media_type": pageimage.stored_media_type(sha256, self.settings.pipeline_config().paths),
+                          "page1": None, "boxes": []}
+        # A CLI source is a path on the server: only its last part is shown.
+        return ShownDocument(sha256, display_name(source) if source else sha256[:16], None, outcome, archived=True)
 
 
 def state(request: Request) -> WebState:

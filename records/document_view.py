@@ -1,0 +1,64 @@
+"""A document as the records hold it, in the shape of the contract outcome (pipeline.contract),
+for the document page of files that were never uploaded through the web app (CLI, nightly batch).
+
+The records keep the decision's metadata, its findings and each event read whole (records.codec),
+but not the text, the signer's title or the page geometry: those keys are present and null, so a
+reader of the contract shape needs no second code path. The events are shown as they were read:
+a reviewer's correction patches the stored row and keeps the reading in a superseded copy
+(records.review), and the document page pairs what was read with where it stands now.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from pipeline.contract import event_to_dict
+from records.codec import event_from_json
+from records.context import Ctx
+from records.schema import Document, Event
+
+
+def outcome_of(ctx: Ctx, doc: Document) -> dict[str, Any]:
+    """The contract-shaped outcome of a stored document (scope is the caller's to check)."""
+    return {
+        "source": doc.source or None,
+        "sha256": doc.sha256,
+        "kind": None,  # how it was loaded (text layer or OCR) is not kept in the records
+        "pages": doc.pages,
+        "text": None,
+        "confidence": None,
+        "metadata": {
+            "issuer": doc.issuer,
+            "number": doc.number,
+            "doc_type": doc.doc_type,
+            "issued_place": None,
+            "issued_date": doc.issued_date.isoformat() if doc.issued_date else None,
+            "subject": doc.subject,
+            "signer_name": doc.signer_name,
+            "signer_title": None,
+        },
+        "validation": list(doc.findings or []),
+        # `index`: the event's position in the document, which `document_events` reports by; a
+        # position can be missing here (an event already recorded from another scan of the decision).
+        "events": [{**event_to_dict(event_from_json(row.payload)), "index": row.seq}
+                   for row in _as_read(ctx, doc.sha256)],
+        "update_due": doc.due_date.isoformat() if doc.due_date else None,
+        "records": {"sha256": doc.sha256, "document_status": doc.status,
+                    "due_date": doc.due_date.isoformat() if doc.due_date else None,
+                    "due_policy": doc.due_policy, "duplicate_of": doc.duplicate_of},
+    }
+
+
+def _as_read(ctx: Ctx, sha256: str) -> list[Event]:
+    """One row per position in the document, holding the event as it was read: the earliest
+    copy a correction kept (its reason is "corrected"), else the position's first row."""
+    rows = ctx.session.scalars(select(Event).where(Event.document_sha256 == sha256)
+                               .order_by(Event.seq, Event.id)).all()
+    chosen: dict[int, Event] = {}
+    for row in rows:
+        held = chosen.get(row.seq)
+        if held is None or (row.reason == "corrected" and row.status == "superseded"
+                            and not (held.reason == "corrected" and held.status == "superseded")):
+            chosen[row.seq] = row
+    return [chosen[seq] for seq in sorted(chosen)]

@@ -1,0 +1,160 @@
+"""The document page and API for files that never passed through the web app: decisions read by
+the CLI (`sohoa ingest`) or the nightly batch, and outcomes applied straight to the records.
+
+Search hits, person files and registers link to `/documents/{sha256}` for every document the
+records hold; these tests read the samples through `flows.compose.process_file` on the app's own
+data folder and stores (as `sohoa ingest` does, no upload row), then open them as the owning
+unit, another unit and the Department. One app for the module.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from app.labels import RECORD_STATUS
+from app.web.security import NOT_FOUND
+from flows.compose import process_file
+from flows.runtime import build_context
+from pipeline.intake import DOCX as DOCX_TYPE
+from records import department_admin
+from tests.web_support import login, make_app
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCX = ROOT / "app" / "samples" / "qd-bo-nhiem.docx"  # 1194/QĐ-BVĐK: Bệnh viện Đa khoa (under Sở Y tế)
+LETTER = ROOT / "app" / "samples" / "cv-3647-snv-vp.pdf"  # 3647/SNV-VP: Sở Nội vụ, no events
+USERS = {"syt": ("DN.SYT", "officer"), "stc": ("DN.STC", "officer"), "snv": ("DN.SNV", "dept_admin")}
+ABSENT = "0" * 64
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    home = tmp_path_factory.mktemp("archive")
+    app = make_app(home, USERS, SOHOA_WORKERS="1")
+    web = app.state.web
+    # As `sohoa ingest` does: the Department reads the files into the same stores, no web upload.
+    ctx = build_context(home, records=web.records, search=web.search)
+    shas = {}
+    for key, path in (("docx", DOCX), ("letter", LETTER)):
+        outcome = process_file(path, ctx)
+        assert outcome.ok, outcome.error_message
+        assert web.uploads.document(outcome.sha256) is None  # the web app never saw it
+        shas[key] = outcome.sha256
+    clients = {name: login(app, name) for name in USERS}
+    yield app, clients, shas
+    web.close()
+
+
+def test_owning_unit_opens_the_page(archive):
+    _, clients, shas = archive
+    page = clients["syt"].get(f"/documents/{shas['docx']}")
+    assert page.status_code == 200, page.text
+    assert "1194/QĐ-BVĐK" in page.text and "Trương Quốc Huy" in page.text
+    assert "Bệnh viện Đa khoa Đồng Nai" in page.text and "04/11/2022" in page.text
+    assert f'data-status="needs_review">{RECORD_STATUS["needs_review"]}' in page.text  # "chờ duyệt"
+    assert "METADATA-COMPLETE" in page.text  # the findings the records kept
+    assert f"/api/documents/{shas['docx']}/original" in page.text
+
+
+def test_owning_unit_reads_it_through_the_api(archive):
+    _, clients, shas = archive
+    sha = shas["docx"]
+    r = clients["syt"].get(f"/api/documents/{sha}")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["uploader"] is None
+    assert body["name"] == DOCX.name  # the name it was read under, kept by the records
+    meta = body["outcome"]["metadata"]
+    assert meta["number"] == "1194/QĐ-BVĐK" and meta["issuer"] == "Bệnh viện Đa khoa Đồng Nai"
+    assert meta["issued_date"] == "2022-11-04"
+    assert meta["subject"] == "Về việc bổ nhiệm ông Trương Quốc Huy"
+    assert meta["signer_name"] == "Trương Tuấn Phúc"
+    [event] = body["outcome"]["events"]
+    assert event["type"] == "appointment" and event["person"]["name"] == "Trương Quốc Huy"
+    assert event["effective_date"] == "2022-11-12" and event["to"]["position"] == "Phó Trưởng phòng"
+    assert body["outcome"]["update_due"] == "2022-11-11"
+    assert [f["rule"] for f in body["outcome"]["validation"]] == ["METADATA-COMPLETE"]
+    assert [e["status"] for e in body["records_now"]] == ["needs_review"]
+
+
+def test_other_unit_gets_the_same_404_as_for_nothing(archive):
+    _, clients, shas = archive
+    stc = clients["stc"]
+    for suffix in ("", "/original", "/page1.png"):
+        outside = stc.get(f"/api/documents/{shas['docx']}{suffix}")
+        absent = stc.get(f"/api/documents/{ABSENT}{suffix}")
+        assert outside.status_code == absent.status_code == 404, suffix
+        assert outside.content == absent.content and outside.json()["detail"] == NOT_FOUND, suffix
+    outside, absent = stc.get(f"/documents/{shas['docx']}"), stc.get(f"/documents/{ABSENT}")
+    assert outside.status_code == absent.status_code == 404
+    assert outside.text == absent.text and NOT_FOUND in outside.text and "1194" not in outside.text
+
+
+def test_department_admin_sees_every_unit(archive):
+    _, clients, shas = archive
+    snv = clients["snv"]
+    assert snv.get(f"/api/documents/{shas['docx']}").json()["outcome"]["metadata"]["number"] == "1194/QĐ-BVĐK"
+    assert "1194/QĐ-BVĐK" in snv.get(f"/documents/{shas['docx']}").text
+    letter = snv.get(f"/documents/{shas['letter']}")
+    assert letter.status_code == 200 and "3647/SNV-VP" in letter.text
+    assert clients["syt"].get(f"/documents/{shas['letter']}").status_code == 404  # Sở Nội vụ's, not Sở Y tế's
+
+
+def test_original_is_the_exact_bytes_typed_by_content(archive):
+    _, clients, shas = archive
+    r = clients["syt"].get(f"/api/documents/{shas['docx']}/original")
+    assert r.status_code == 200
+    assert r.content == DOCX.read_bytes() and hashlib.sha256(r.content).hexdigest() == shas["docx"]
+    assert r.headers["content-type"] == DOCX_TYPE
+    pdf = clients["snv"].get(f"/api/documents/{shas['letter']}/original")
+    assert pdf.content == LETTER.read_bytes() and pdf.headers["content-type"] == "application/pdf"
+
+
+def test_page_image_of_an_archived_pdf(archive):
+    """No page geometry is kept in the records: page 1 is drawn, without evidence boxes."""
+    _, clients, shas = archive
+    page = clients["snv"].get(f"/documents/{shas['letter']}")
+    assert f"/api/documents/{shas['letter']}/page1.png" in page.text
+    png = clients["snv"].get(f"/api/documents/{shas['letter']}/page1.png")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    docx = clients["syt"].get(f"/api/documents/{shas['docx']}/page1.png")  # DOCX: no page image
+    assert docx.status_code == 404
+
+
+def test_search_hit_and_person_file_lead_to_the_page(archive):
+    _, clients, shas = archive
+    sha, syt = shas["docx"], clients["syt"]
+    hits = syt.get("/search", params={"q": "1194"})
+    link = f'href="/documents/{sha}"'
+    assert link in hits.text
+    assert syt.get(f"/documents/{sha}").status_code == 200
+    # A reviewer opens a file for the person; the person page links back to the decision.
+    item = [i for i in syt.get("/api/review").json()["items"] if i["person_name"] == "Trương Quốc Huy"][0]
+    done = syt.post(f"/api/review/{item['id']}/approve")
+    assert done.status_code == 200 and done.json()["status"] == "applied", done.text
+    person = syt.get(f"/people/{done.json()['person_id']}")
+    assert person.status_code == 200 and link in person.text
+    page = syt.get(f"/documents/{sha}")
+    assert page.status_code == 200
+    assert f'data-status="applied">{RECORD_STATUS["applied"]}' in page.text  # where it stands now
+    assert f'href="/people/{done.json()["person_id"]}"' in page.text
+
+
+def test_document_only_in_the_records(archive, build):
+    """An outcome applied straight to the records (no original kept): the page still renders."""
+    app, clients, _ = archive
+    decision = build.decision("31/QĐ-SYT", build.date(2024, 5, 2), [
+        build.event("appointment", "Phạm Thu Hà", build.date(2024, 5, 6),
+                    to=("Trưởng phòng", "Sở Y tế tỉnh Đồng Nai"))],
+        errors=("FORMAT-NUMBER",))
+    app.state.web.records.apply(decision, department_admin())
+    page = clients["syt"].get(f"/documents/{decision.sha256}")
+    assert page.status_code == 200, page.text
+    assert "31/QĐ-SYT" in page.text and "Phạm Thu Hà" in page.text and "FORMAT-NUMBER" in page.text
+    assert 'id="archived"' in page.text and "page1.png" not in page.text
+    api = clients["syt"].get(f"/api/documents/{decision.sha256}").json()
+    assert api["uploader"] is None and api["outcome"]["events"][0]["person"]["name"] == "Phạm Thu Hà"
+    for suffix in ("/original", "/page1.png"):  # nothing kept to send
+        assert clients["syt"].get(f"/api/documents/{decision.sha256}{suffix}").status_code == 404
+    assert clients["stc"].get(f"/documents/{decision.sha256}").status_code == 404
