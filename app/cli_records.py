@@ -1,4 +1,6 @@
-"""The records commands of `sohoa`: `person`, `review list|approve|reject`, `report timeliness|completeness`.
+"""The records commands of `sohoa`: `person`, `review list|approve|reject`, `report timeliness|completeness`,
+`audit` (the one audit log: who changed which file, from which document and page, and every login
+and account action).
 
 `register(cli_group)` adds them to the main click group. They act as the Department of Home
 Affairs' administrator (the whole province) and open the store named by the settings: the
@@ -186,7 +188,30 @@ def report_completeness(unit: str | None, as_json: bool) -> None:
                 click.echo(f"#{check.person_id} {name}: " + "; ".join(p.message for p in check.problems))
 
 
+@click.command()
+@click.option("--person", "person_id", type=int, help="Chỉ những thay đổi của hồ sơ này (mã hồ sơ).")
+@click.option("--document", "sha256", help="Chỉ những gì một văn bản đã làm (mã sha256 của tệp).")
+@click.option("--limit", type=click.IntRange(1, 5000), default=200, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="In mỗi mục một dòng JSON.")
+def audit(person_id: int | None, sha256: str | None, limit: int, as_json: bool) -> None:
+    """Nhật ký: ai thay đổi hồ sơ nào, từ văn bản và trang nào; đăng nhập và tài khoản (mới nhất trước)."""
+    with records_session() as (store, actor):
+        entries = store.audit_trail(actor, person_id=person_id, sha256=sha256, limit=limit)
+    if as_json:
+        for entry in entries:
+            _echo_json(entry)
+        return
+    if not entries:
+        click.echo("Không có mục nào trong nhật ký.", err=True)
+    for e in entries:
+        where = " · ".join(x for x in (
+            f"hồ sơ #{e['person_id']}" if e["person_id"] else "",
+            f"văn bản {e['sha256'][:12]}" + (f" trang {e['page']}" if e["page"] else "") if e["sha256"] else "") if x)
+        click.echo(f"{e['at'].replace('T', ' ')}  {e['user']} ({e['unit']}, {e['role']})  {e['action']}"
+                   + (f"  {where}" if where else ""))
+
+
 def register(cli_group: click.Group) -> None:
     """Add the records commands to the `sohoa` group."""
-    for command in (person, review, report):
+    for command in (person, review, report, audit):
         cli_group.add_command(command)

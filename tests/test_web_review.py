@@ -147,6 +147,15 @@ def test_api_correct_is_scoped_and_audited(web, build):
     trail = records.audit_trail(department_admin(), sha256="a" * 64)
     assert any(a["action"] == "correct_review" and a["user"] == "syt" and a["after"]["note"] == "theo bản gốc"
                for a in trail)
+    # The unit's head reads the same trail through the API; another unit gets the generic 404.
+    mine = syt.get("/api/audit", params={"sha256": "a" * 64}).json()["entries"]
+    assert {"correct_review", "apply"} <= {a["action"] for a in mine}
+    person = syt.get("/api/audit", params={"person_id": done.json()["person_id"]}).json()["entries"]
+    assert any(a["action"] == "apply" and a["user"] == "syt" for a in person)
+    outside = stc.get("/api/audit", params={"sha256": "a" * 64})
+    absent = stc.get("/api/audit", params={"sha256": "f" * 64})
+    assert outside.status_code == absent.status_code == 404 and outside.json() == absent.json()
+    assert stc.get("/api/audit", params={"person_id": done.json()["person_id"]}).status_code == 404
 
 
 def test_review_page_form_corrects_and_shows_errors_beside_it(web, build):
@@ -195,3 +204,14 @@ def test_cli_review_correct(tmp_path, build):
         assert entry["user"] == "sohoa-cli" and entry["after"]["fields"]["salary.step"] == 1
     finally:
         store.close()
+    # `sohoa audit`: what the document did, and the person's file, from the one audit log.
+    audit = lambda *args: CliRunner().invoke(cli, ["audit", *args], env={"SOHOA_HOME": str(tmp_path)})  # noqa: E731
+    by_doc = audit("--document", entry["sha256"], "--json")
+    assert by_doc.exit_code == 0, by_doc.output
+    actions = [json.loads(line)["action"] for line in by_doc.stdout.splitlines()]
+    assert "correct_review" in actions and "apply" in actions and actions == sorted(actions, key=actions.index)
+    person = json.loads(done.stdout)["person_id"]
+    by_person = audit("--person", str(person))
+    assert by_person.exit_code == 0 and "sohoa-cli (DN.SNV, admin)  apply" in by_person.stdout
+    assert f"hồ sơ #{person}" in by_person.stdout
+    assert audit("--person", "999999").exit_code == 1  # no such file: RECORDS-NOT-FOUND

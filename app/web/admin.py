@@ -19,6 +19,7 @@ from app.web.errors import AccountRefused
 from app.web.pages import render
 from app.web.security import (NOT_FOUND, WebState, check_csrf, current_user, session_user, start_session,
                               state)
+from records import NotFound
 
 api = APIRouter(prefix="/api", tags=["accounts"])
 pages = APIRouter(include_in_schema=False)
@@ -139,9 +140,23 @@ def change_password(request: Request, current_password: str = Body(...), new_pas
 
 
 @api.get("/audit")
-def audit(request: Request, limit: int = 100, user: User = Depends(manager)) -> dict[str, Any]:
-    """Logins, failed logins, logouts and account actions in the user's scope, newest first."""
-    return {"entries": account_audit(state(request), user, min(max(limit, 1), 500))}
+def audit(request: Request, limit: int = 100, person_id: int | None = None, sha256: str | None = None,
+          user: User = Depends(current_user)) -> dict[str, Any]:
+    """Logins, failed logins, logouts and account actions in the user's scope, newest first (unit
+    heads and the Department); with `person_id` or `sha256`, every change to that person's file or
+    made from that document — who, when, before and after, the page it came from (also personnel
+    officers, who make those changes). A file or document outside the user's scope is the generic 404."""
+    web, limit = state(request), min(max(limit, 1), 500)
+    if person_id is None and sha256 is None:
+        return {"entries": account_audit(web, manager(user), limit)}
+    if not user.actor.can("approve"):
+        raise HTTPException(403, "Văn thư không xem nhật ký thay đổi hồ sơ; hãy nhờ cán bộ tổ chức.")
+    try:
+        if sha256 is not None:
+            web.records.document_events(sha256, user.actor)  # in the user's scope, or NotFound
+        return {"entries": web.records.audit_trail(user.actor, person_id=person_id, sha256=sha256, limit=limit)}
+    except NotFound:
+        raise HTTPException(404, NOT_FOUND) from None
 
 
 # ------------------------------------------------------------------ pages
