@@ -20,7 +20,7 @@ from app.labels import EVENT_LABELS, RECORD_STATUS, format_date_vi
 from app.settings import Settings
 from flows.compose import Context, default_stages, process_file
 from flows.runtime import expand_paths
-from flows.stores import open_records, open_search
+from flows.stores import existing_records, open_records, open_search
 from index.model import SearchQuery
 from pipeline.contract import to_json_line
 from pipeline.model import Outcome
@@ -39,6 +39,8 @@ def run_ingest(files: list[Path], settings: Settings, dry_run: bool, **records_o
     if not dry_run:
         records = open_records(settings.home, settings.database_url, **records_overrides)
         search = open_search(settings.home, settings.search_url)
+    else:  # a draft is checked against the files it would change (raise intervals, terms); nothing is written
+        records = existing_records(settings.home, settings.database_url, **records_overrides)
     ctx = Context(config=settings.pipeline_config(), stages=default_stages(dt.date.today()),
                   dry_run=dry_run, records=records, search=search)
     try:

@@ -141,7 +141,8 @@ def analyse(document: Document, parsed: Structure, ctx: Context, clock: _Clock |
 
 def _history_lookup(ctx: Context) -> "validators.HistoryLookup | None":
     """A person's applied events from the records, so raise intervals and terms are checked
-    against the file; None when reading without records (or dry-run: nothing will be applied)."""
+    against the file (a dry run too: a draft is checked against the files it would change); None
+    when reading without records."""
     if ctx.records is None:
         return None
     records, actor = ctx.records, ctx.actor or department_admin("sohoa")

@@ -35,6 +35,17 @@ def open_records(home: Path, database_url: str | None = None, **overrides: Any) 
     return open_store(database_url or default_url(home), records_config(**overrides))
 
 
+def existing_records(home: Path, database_url: str | None = None, **overrides: Any) -> RecordsStore | None:
+    """The records to check a dry run against (a person's earlier raises and terms), or None when
+    there are none yet: an embedded store is opened only if its file exists — a dry run must not
+    leave a new database behind. Nothing is written through it (compose.keep skips a dry run)."""
+    if database_url:
+        return open_records(home, database_url, **overrides)
+    if not Path(default_url(home).removeprefix("sqlite:///")).is_file():
+        return None
+    return open_records(home, None, **overrides)
+
+
 def open_search(home: Path, search_url: str | None = None) -> SearchBackend:
     """Embedded tantivy in the data folder unless a cluster URL is given."""
     return open_backend(search_url, index_folder(home))

@@ -176,3 +176,41 @@ def test_ingest_applies_indexes_and_a_second_run_changes_nothing(tmp_path):
 
 def json_lines_plain(stdout: str) -> list[dict]:
     return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def test_dry_run_checks_a_draft_against_the_files_it_would_change(tmp_path, build):
+    """A raise 9 months after the person's last one is caught before the decision is signed — and
+    the dry run writes nothing: no document, no new event, no database where there was none."""
+    import datetime as dt
+
+    from flows.stores import open_records
+    from records import department_admin
+
+    draft = ROOT / "app" / "samples" / "qd-nang-bac-luong-danh-sach.pdf"  # raises Dương Thùy Hằng to step 3
+    fresh = tmp_path / "fresh"
+    alone = json_lines(run_sohoa("ingest", "--json", "--dry-run", str(draft), home=fresh).stdout)[0]
+    assert "RAISE-INTERVAL-SHORT" not in [f["rule"] for f in alone["validation"]]
+    assert not (fresh / "records.db").exists()  # nothing to check against, and none made
+
+    home, name, birth = tmp_path / "home", "Dương Thùy Hằng", dt.date(1985, 9, 26)
+    unit = ("Phòng Tổ chức cán bộ, Sở Y tế", "Chuyên viên")
+    store = open_records(home)
+    try:
+        for number, issued, event in (
+                ("1/QĐ-SYT", dt.date(2018, 1, 2), build.event("recruitment", name, dt.date(2018, 1, 2), birth=birth,
+                                                              to=unit, salary=("01.003", 1, 2.34))),
+                ("2/QĐ-SYT", dt.date(2024, 5, 20), build.event("salary_raise", name, dt.date(2024, 6, 1), birth=birth,
+                                                               salary=("01.003", 2, 2.67)))):
+            assert store.apply(build.decision(number, issued, [event]), department_admin()).applied == 1
+        before = len(store.audit_trail(department_admin(), limit=5000))
+    finally:
+        store.close()
+    checked = json_lines(run_sohoa("ingest", "--json", "--dry-run", str(draft), home=home).stdout)[0]
+    short = [f for f in checked["validation"] if f["rule"] == "RAISE-INTERVAL-SHORT"]
+    assert short and short[0]["severity"] == "error" and name in short[0]["message"]
+    assert "records" not in checked  # nothing applied
+    store = open_records(home)
+    try:
+        assert len(store.audit_trail(department_admin(), limit=5000)) == before
+    finally:
+        store.close()
