@@ -1,4 +1,4 @@
-"""The records commands of `sohoa`: `person`, `review list|approve|reject`, `report timeliness|completeness`,
+"""The records commands of `sohoa`: `person`, `person-edit`, `review list|approve|reject`, `report timeliness|completeness`,
 `audit` (the one audit log: who changed which file, from which document and page, and every login
 and account action).
 
@@ -101,6 +101,33 @@ def person(query: str, as_json: bool) -> None:
         for summary in found:
             file = store.person_file(summary.id, actor)
             _echo_json(file) if as_json else _print_file(file)
+
+
+# A separate command, not `person edit`: `person` takes a free QUERY, so a group there would
+# swallow `sohoa person "Nguyễn Văn An"` (or read a person called "edit" as a subcommand).
+@click.command("person-edit")
+@click.argument("person_id", type=int)
+@click.option("--set", "pairs", multiple=True, required=True, metavar="FIELD=VALUE",
+              help="Trường nhân thân cần sửa, ví dụ --set personal_id=001093001234 --set birth_date=18/03/1993 "
+                   "(personal_id, name, birth_date, sex, hometown, ethnicity; để trống để xoá).")
+@click.option("--note", default=None, help="Ghi chú lý do sửa (ví dụ: đối chiếu CCCD bản gốc).")
+@click.option("--json", "as_json", is_flag=True)
+def person_edit(person_id: int, pairs: tuple[str, ...], note: str | None, as_json: bool) -> None:
+    """Bổ sung hoặc sửa thông tin nhân thân của hồ sơ PERSON_ID (có ghi nhật ký)."""
+    fields = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"'{pair}' phải có dạng FIELD=VALUE.", param_hint="--set")
+        fields[key.strip()] = value
+    with records_session() as (store, actor):
+        edit = store.update_person(person_id, actor, fields, note)
+    if as_json:
+        _echo_json(edit.to_dict())
+        return
+    for field, new in edit.after.items():
+        old = edit.before[field]
+        click.echo(f"Hồ sơ #{person_id}: {field} {old if old is not None else '—'} → {new if new is not None else '—'}")
 
 
 # ------------------------------------------------------------------ review
@@ -213,5 +240,5 @@ def audit(person_id: int | None, sha256: str | None, limit: int, as_json: bool) 
 
 def register(cli_group: click.Group) -> None:
     """Add the records commands to the `sohoa` group."""
-    for command in (person, review, report, audit):
+    for command in (person, person_edit, review, report, audit):
         cli_group.add_command(command)

@@ -241,7 +241,7 @@ def _clean(path: str, raw: Any) -> Any:
             raise InvalidRequest(f"Loại sự kiện '{text}' không cập nhật được vào hồ sơ.")
         return text
     if path in _DATES:
-        return _iso_date(text).isoformat()
+        return parse_date(text).isoformat()
     if path == "salary.step":
         if not text.isdigit() or not 1 <= int(text) <= 20:
             raise InvalidRequest(f"Bậc lương '{text}' không hợp lệ (số nguyên từ 1 đến 20).")
@@ -257,7 +257,7 @@ def _clean(path: str, raw: Any) -> Any:
     return text
 
 
-def _iso_date(text: str) -> dt.date:
+def parse_date(text: str) -> dt.date:
     """YYYY-MM-DD or dd/mm/yyyy, as Vietnamese readers type it."""
     m = _VN_DATE.match(text)
     try:

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from pipeline.model import Event as ReadEvent
 from pipeline.model import Outcome
 from pipeline.model import Person as ReadPerson
-from records import (apply, completeness, db, deadlines, document_events, document_view, history, register_views,
-                     reporting, review, views)
+from records import (apply, completeness, db, deadlines, document_events, document_view, history, person_edit,
+                     register_views, reporting, review, views)
 from records.config import Actor, StoreConfig
 from records.context import Ctx
 from records.errors import NotFound, NotPermitted, RecordsError, RecordsUnavailable
@@ -129,6 +129,11 @@ class RecordsStore:
                 note: str | None = None) -> EventResult:
         """Correct a queued event's fields (review.EDITABLE), audited, then apply it like `approve`."""
         return self._write(actor, "approve", lambda ctx: review.correct(ctx, review_id, changes, person_id, note))
+
+    def update_person(self, person_id: int, actor: Actor, changes: dict[str, str],
+                      note: str | None = None) -> person_edit.PersonEdit:
+        """Complete or correct a file's identity fields by hand (records.person_edit), audited."""
+        return self._write(actor, "approve", lambda ctx: person_edit.update_person(ctx, person_id, changes, note))
 
     def log_action(self, actor: Actor, action: str, details: dict[str, Any] | None = None) -> None:
         """An audit entry for an action outside the records (a login, an account change), so one

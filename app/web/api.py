@@ -290,6 +290,17 @@ def person(person_id: int, request: Request, user: User = Depends(current_user))
     return state(request).records.person_file(person_id, user.actor)
 
 
+@router.post("/people/{person_id}", dependencies=[Depends(check_csrf)])
+def edit_person(person_id: int, request: Request, user: User = Depends(current_user),
+                fields: dict[str, Any] = Body(..., embed=True, description="field → new value (empty clears), e.g. "
+                                              '{"personal_id": "001093001234", "birth_date": "18/03/1993"}'),
+                note: str | None = Body(None, embed=True)) -> dict[str, Any]:
+    """Complete or correct a file's identity fields (officers; old and new values in the audit log).
+    Editable: personal_id, name, birth_date, sex, hometown, ethnicity — salary, posts and events
+    change only by decisions. Answers the changed fields' old and new values."""
+    return state(request).records.update_person(person_id, user.actor, fields, note).to_dict()
+
+
 @router.get("/reports/timeliness")
 def timeliness(request: Request, unit: str | None = None, user: User = Depends(current_user)) -> dict[str, Any]:
     web = state(request)

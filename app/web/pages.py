@@ -1,5 +1,5 @@
 """The HTML pages (Jinja2, Vietnamese): login, upload, document, review queue (approve, correct,
-reject), search, person. The accounts pages are in `app.web.admin`, the dashboard in
+reject), search, person (with the officers' form completing identity fields). The accounts pages are in `app.web.admin`, the dashboard in
 `app.web.dashboard`; both render through `render` here.
 
 Pages use the same scope rules and the same records calls as the API; forms carry the CSRF field
@@ -60,6 +60,13 @@ CORRECTION_FIELDS = (
     ("salary.scale_code", "Mã ngạch", "text"), ("salary.step", "Bậc lương", "number"),
     ("salary.coefficient", "Hệ số lương", "text"),
 )
+# The person page's identity form (records.person_edit.EDITABLE): (field, label, input type).
+PERSON_FIELDS = (
+    ("personal_id", "Số định danh cá nhân (CCCD)", "text"), ("name", "Họ và tên", "text"),
+    ("birth_date", "Ngày sinh", "date"), ("sex", "Giới tính", "select"),
+    ("hometown", "Quê quán", "text"), ("ethnicity", "Dân tộc", "text"),
+)
+SEX_OPTIONS = (("", "—"), ("male", "Nam"), ("female", "Nữ"))
 AUDIT_LABELS = {"login": "Đăng nhập", "login_failed": "Đăng nhập sai", "login_throttled": "Đăng nhập bị chặn tạm thời",
                 "logout": "Đăng xuất", "account_issue": "Cấp tài khoản", "account_revoke": "Thu hồi tài khoản",
                 "account_reset_password": "Đặt lại mật khẩu", "password_change": "Đổi mật khẩu",
@@ -170,7 +177,31 @@ def search(request: Request, q: str = "", user: User = Depends(current_user)) ->
                   facet_labels=FACET_LABELS)
 
 
+def person_page(request: Request, user: User, person_id: int, status: int = 200, **more) -> HTMLResponse:
+    data = state(request).records.person_file(person_id, user.actor)
+    done = "Đã cập nhật thông tin nhân thân của hồ sơ." if request.query_params.get("done") == "edit" else None
+    return render(request, "person.html", user, status=status, p=data, done=done, fields=PERSON_FIELDS,
+                  sex_options=SEX_OPTIONS, can_edit=user.actor.can("approve"), **more)
+
+
 @router.get("/people/{person_id}")
 def person(person_id: int, request: Request, user: User = Depends(current_user)) -> HTMLResponse:
-    data = state(request).records.person_file(person_id, user.actor)
-    return render(request, "person.html", user, p=data)
+    return person_page(request, user, person_id)
+
+
+@router.post("/people/{person_id}/edit", dependencies=[Depends(check_csrf)])
+async def person_edit(person_id: int, request: Request, user: User = Depends(current_user)) -> Response:
+    """The identity form: every field is sent; the records keep only those that changed."""
+    form = await request.form()
+    changes = {name: str(form.get(f"f.{name}", "")) for name, _, _ in PERSON_FIELDS}
+    note = str(form.get("note", "")).strip() or None
+    return await run_in_threadpool(_edit_person, request, user, person_id, changes, note)
+
+
+def _edit_person(request: Request, user: User, person_id: int, changes: dict[str, str], note: str | None) -> Response:
+    # A clerk (NotPermitted, 403) and another unit's file (NotFound, 404) go to the app's handlers.
+    try:
+        state(request).records.update_person(person_id, user.actor, changes, note)
+    except InvalidRequest as exc:  # shown beside the form, the typed values kept
+        return person_page(request, user, person_id, status=400, error=exc.message, draft=changes, draft_note=note)
+    return RedirectResponse(f"/people/{person_id}?done=edit", status_code=303)
