@@ -100,6 +100,7 @@ def person(query: str, as_json: bool) -> None:
             sys.exit(1)
         for summary in found:
             file = store.person_file(summary.id, actor)
+            store.log_action(actor, "read_person", {"via": "cli"}, person_id=summary.id)
             _echo_json(file) if as_json else _print_file(file)
 
 

@@ -33,7 +33,7 @@ from records.errors import NotFound, NotPermitted, RecordsError, RecordsUnavaila
 from records.orgtree import TREE_REVISION, OrgTree, Unit, sync_seed
 from records.rules import rules
 from records.results import EventResult, RecordsUpdate
-from records.schema import AuditEntry, Document, Meta
+from records.schema import AuditEntry, Document, Meta, Person
 
 T = TypeVar("T")
 
@@ -135,11 +135,14 @@ class RecordsStore:
         """Complete or correct a file's identity fields by hand (records.person_edit), audited."""
         return self._write(actor, "approve", lambda ctx: person_edit.update_person(ctx, person_id, changes, note))
 
-    def log_action(self, actor: Actor, action: str, details: dict[str, Any] | None = None) -> None:
-        """An audit entry for an action outside the records (a login, an account change), so one
-        log holds everything. Needs only the "read" right: a failed login is logged too."""
+    def log_action(self, actor: Actor, action: str, details: dict[str, Any] | None = None, *,
+                   person_id: int | None = None, sha256: str | None = None) -> None:
+        """An audit entry for an action that changes no file (a login, an account change, reading a
+        file or a document), so one log holds everything; `person_id`/`sha256` say which file or
+        document was read. Needs only the "read" right: a failed login is logged too."""
         def work(ctx: Ctx) -> None:
-            ctx.audit(action, after=details)
+            person = ctx.session.get(Person, person_id) if person_id is not None else None
+            ctx.audit(action, person=person, sha256=sha256, after=details)
             ctx.write_audit()
             ctx.session.commit()
         self._write(actor, "read", work)

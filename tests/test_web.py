@@ -172,6 +172,9 @@ def test_review_approve_scope_and_person(web):
     pid = people[0]["id"]
     file = clients["syt"].get(f"/api/people/{pid}").json()
     assert any(e["sha256"] == job["sha256"] for e in file["timeline"])
+    # Reading the file is in its audit trail (R7.1), besides the changes.
+    trail = app.state.web.records.audit_trail(department_admin(), person_id=pid)
+    assert any(a["action"] == "read_person" and a["user"] == "syt" for a in trail)
     assert clients["stc"].get("/api/people", params={"q": "truong quoc huy"}).json()["people"] == []
     outside, absent = clients["stc"].get(f"/api/people/{pid}"), clients["stc"].get("/api/people/999999")
     assert outside.status_code == absent.status_code == 404 and outside.json() == absent.json()

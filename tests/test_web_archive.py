@@ -158,3 +158,21 @@ def test_document_only_in_the_records(archive, build):
     for suffix in ("/original", "/page1.png"):  # nothing kept to send
         assert clients["syt"].get(f"/api/documents/{decision.sha256}{suffix}").status_code == 404
     assert clients["stc"].get(f"/documents/{decision.sha256}").status_code == 404
+
+
+def test_reading_a_file_a_document_and_a_search_are_in_the_audit_log(archive):
+    """R7.1: every action logged — reading too: who opened which file or document, downloaded
+    which original, searched for what. A 404 outside the scope reads nothing and logs no read."""
+    app, clients, shas = archive
+    sha, syt, stc = shas["docx"], clients["syt"], clients["stc"]
+    records = app.state.web.records
+    assert syt.get(f"/documents/{sha}").status_code == 200
+    assert syt.get(f"/api/documents/{sha}/original").status_code == 200
+    assert stc.get(f"/documents/{sha}").status_code == 404
+    trail = records.audit_trail(department_admin(), sha256=sha)
+    reads = [(a["user"], a["action"]) for a in trail if a["action"] in ("read_document", "download_original")]
+    assert ("syt", "read_document") in reads and ("syt", "download_original") in reads
+    assert not [a for a in trail if a["user"] == "stc"]
+    syt.get("/api/search", params={"q": "nang bac luong", "year": "2025"})
+    [search] = [a for a in records.audit_trail(department_admin(), limit=50) if a["action"] == "search"][:1]
+    assert search["user"] == "syt" and search["after"]["q"] == "nang bac luong" and search["after"]["year"] == "2025"

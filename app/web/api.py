@@ -167,6 +167,7 @@ def document(sha256: str, request: Request, user: User = Depends(current_user)) 
     no such document."""
     web = state(request)
     shown = web.visible_document(user, sha256)
+    web.audit(user, "read_document", request, sha256=sha256)
     now = records_now(web, user, sha256)
     return {"name": shown.name, "uploader": shown.uploader, "outcome": shown.outcome,
             "records_now": [e.to_dict() for e in now] if now is not None else None}
@@ -190,6 +191,7 @@ def original(sha256: str, request: Request, user: User = Depends(current_user)) 
         handle = open_original(shown.sha256, web.settings.pipeline_config().paths)
     except SohoaError:
         raise HTTPException(404, NOT_FOUND) from None
+    web.audit(user, "download_original", request, sha256=sha256)
     # The type the upload's bytes were identified as, else the kept bytes' own (never a name).
     media = (shown.media_type or pageimage.stored_media_type(shown.sha256, web.settings.pipeline_config().paths)
              or "application/octet-stream")
@@ -273,9 +275,10 @@ def search(request: Request, q: str = "", doc_type: str | None = None, issuer: s
            year: str | None = None, event_type: str | None = None, unit: str | None = None,
            family: str | None = None, date_from: str | None = None, date_to: str | None = None,
            user: User = Depends(current_user)) -> dict[str, Any]:
-    result = run_search(state(request), user, q, {"doc_type": doc_type, "issuer": issuer, "year": year,
-                                                  "event_type": event_type, "unit": unit, "family": family,
-                                                  "date_from": date_from, "date_to": date_to})
+    filters = {"doc_type": doc_type, "issuer": issuer, "year": year, "event_type": event_type, "unit": unit,
+               "family": family, "date_from": date_from, "date_to": date_to}
+    result = run_search(state(request), user, q, filters)
+    state(request).audit(user, "search", request, q=q, **{k: v for k, v in filters.items() if v})
     return {"total": result.total, "hits": [h.to_json() for h in result.hits],
             "facets": {k: {f.value: f.count for f in v} for k, v in result.facets.items()}}
 
@@ -287,7 +290,10 @@ def people(request: Request, q: str, user: User = Depends(current_user)) -> dict
 
 @router.get("/people/{person_id}")
 def person(person_id: int, request: Request, user: User = Depends(current_user)) -> dict[str, Any]:
-    return state(request).records.person_file(person_id, user.actor)
+    web = state(request)
+    file = web.records.person_file(person_id, user.actor)  # NotFound outside the scope: not logged as read
+    web.audit(user, "read_person", request, person_id=person_id)
+    return file
 
 
 @router.post("/people/{person_id}", dependencies=[Depends(check_csrf)])

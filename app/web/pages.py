@@ -117,6 +117,7 @@ def document(sha256: str, request: Request, user: User = Depends(current_user)) 
     (security.WebState.visible_document): search hits and person files link to both."""
     web = state(request)
     shown = web.visible_document(user, sha256)
+    web.audit(user, "read_document", request, sha256=sha256)
     outcome = shown.outcome
     now = records_now(web, user, sha256)
     read_then = (outcome.get("records") or {}).get("events") or []
@@ -173,6 +174,7 @@ def search(request: Request, q: str = "", user: User = Depends(current_user)) ->
     params = {k: request.query_params.get(k) for k in SEARCH_FILTERS}
     result = run_search(web, user, q, params)
     people = web.records.find_people(q, user.actor) if q.strip() else []
+    web.audit(user, "search", request, q=q, **{k: v for k, v in params.items() if v})
     return render(request, "search.html", user, q=q, result=result, people=people, params=params,
                   facet_labels=FACET_LABELS)
 
@@ -186,7 +188,9 @@ def person_page(request: Request, user: User, person_id: int, status: int = 200,
 
 @router.get("/people/{person_id}")
 def person(person_id: int, request: Request, user: User = Depends(current_user)) -> HTMLResponse:
-    return person_page(request, user, person_id)
+    page = person_page(request, user, person_id)  # raises the 404 first: only files in scope are read
+    state(request).audit(user, "read_person", request, person_id=person_id)
+    return page
 
 
 @router.post("/people/{person_id}/edit", dependencies=[Depends(check_csrf)])

@@ -90,13 +90,15 @@ class WebState:
             return True
         return any(self.records.tree.contains(root, unit) for unit in self.uploads.uploading_units(row.sha256))
 
-    def audit(self, actor: Actor | User, action: str, request: Request | None = None, **details: Any) -> None:
-        """One entry in the records' audit log (never a password)."""
+    def audit(self, actor: Actor | User, action: str, request: Request | None = None, *,
+              person_id: int | None = None, sha256: str | None = None, **details: Any) -> None:
+        """One entry in the records' audit log (never a password); `person_id`/`sha256`: the file
+        or document the action was on, so the file's own trail shows who read it."""
         if isinstance(actor, User):
             actor = actor.actor
         if request is not None:
             details["ip"] = client_ip(request)
-        self.records.log_action(actor, action, details)
+        self.records.log_action(actor, action, details, person_id=person_id, sha256=sha256)
 
     def actor_for_name(self, name: str) -> Actor:
         """Who a login attempt claims to be: the account when it exists, else the province root
