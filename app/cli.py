@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from app.labels import EVENT_LABELS, RECORD_STATUS, format_date_vi
+from app.labels import DOCUMENT_STATUS, DUE_POLICY, EVENT_LABELS, RECORD_STATUS, format_date_vi
 from app.settings import Settings
 from flows.compose import Context, default_stages, process_file
 from flows.runtime import expand_paths
@@ -130,8 +130,10 @@ def records_summary(records: dict) -> str:
     parts = [f"{n} {RECORD_STATUS.get(status, status)}" for status, n in sorted(counts.items())]
     due = records.get("due_date")
     if due:
-        parts.append(f"hạn {format_date_vi(dt.date.fromisoformat(due))} ({records.get('due_policy')})")
-    return f"{records['document_status']}" + (": " + ", ".join(parts) if parts else "")
+        policy = records.get("due_policy")
+        parts.append(f"hạn {format_date_vi(dt.date.fromisoformat(due))} ({DUE_POLICY.get(policy, policy)})")
+    status = records["document_status"]
+    return DOCUMENT_STATUS.get(status, status) + (": " + ", ".join(parts) if parts else "")
 
 
 class _Commands(click.Group):

@@ -32,3 +32,10 @@ EVENT_LABELS = {
 
 RECORD_STATUS = {"applied": "đã cập nhật", "needs_review": "chờ duyệt", "pending_transfer": "chờ cấp trên",
                  "refused": "từ chối", "superseded": "đã bị thay thế", "unchanged": "không đổi"}
+
+DOCUMENT_STATUS = {"applied": "đã cập nhật hồ sơ", "in_review": "chờ duyệt", "refused": "bị từ chối",
+                   "superseded": "đã bị thay thế", "duplicate": "bản trùng của văn bản đã có",
+                   "no_events": "không có sự kiện nhân sự", "skipped": "bỏ qua", "failed": "lỗi"}
+
+# records/data/deadlines.toml's policies, as a line of output names them
+DUE_POLICY = {"provincial": "theo Công văn 3647/SNV-VP", "national": "theo Nghị định 27/2026/NĐ-CP"}

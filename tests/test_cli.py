@@ -116,6 +116,12 @@ def test_human_output_is_vietnamese(tmp_path):
     assert done.returncode == 0
     assert "ngày 31 tháng 8 năm 2020" in done.stdout
     assert "hạn cập nhật ngày 09 tháng 9 năm 2020" in done.stdout
+    raise_list = run_sohoa("ingest", str(ROOT / "app" / "samples" / "qd-nang-bac-luong-danh-sach.pdf"),
+                           home=tmp_path)
+    # what became of the file, in words a clerk reads: no English status or policy keys
+    assert "→ hồ sơ: chờ duyệt: 33 chờ duyệt" in raise_list.stdout  # people the new store does not know yet
+    assert "(theo Công văn 3647/SNV-VP)" in raise_list.stdout
+    assert not any(word in raise_list.stdout for word in ("applied", "in_review", "provincial"))
 
 
 @pytest.mark.slow
