@@ -19,7 +19,7 @@ from records.codec import name_key
 from records.context import Ctx
 from records.errors import NotFound
 from records.matching import valid_personal_id
-from records.schema import (Allowance, Assignment, Award, Discipline, Document, Mandate, Person,
+from records.schema import (Allowance, Assignment, Award, Discipline, Document, Event, Mandate, Person,
                             SalaryStep, Training, UnitHead)
 from records.timeline import Timeline
 
@@ -80,9 +80,10 @@ def _salary(row: SalaryStep | None) -> dict[str, Any] | None:
             "since": _iso(row.valid_from), "next_raise_due": _iso(row.next_raise_due)}
 
 
-def _entry(ctx: Ctx, row: Any, numbers: dict[str, str | None]) -> dict[str, Any]:
+def _entry(ctx: Ctx, row: Any, numbers: dict[str, str | None],
+           evidence: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
     source = {"sha256": row.document_sha256, "page": row.page, "number": numbers.get(row.document_sha256 or ""),
-              "event_id": row.event_id}
+              "event_id": row.event_id, "evidence": evidence.get(row.event_id or -1, [])}
     if isinstance(row, Assignment):
         return {"date": _iso(row.start_date), "end_date": _iso(row.end_date),
                 "kind": "post" if row.track == "main" else "secondment", "type": row.kind,
@@ -99,7 +100,8 @@ def _entry(ctx: Ctx, row: Any, numbers: dict[str, str | None]) -> dict[str, Any]
         return {"date": _iso(row.decided_on), "kind": "discipline", "type": "discipline", "detail": row.form, **source}
     if isinstance(row, Mandate):
         closed = {"sha256": row.closed_sha256, "page": row.closed_page,
-                  "number": numbers.get(row.closed_sha256 or ""), "event_id": row.closed_event_id}
+                  "number": numbers.get(row.closed_sha256 or ""), "event_id": row.closed_event_id,
+                  "evidence": evidence.get(row.closed_event_id or -1, [])}
         if row.document_sha256 is None:  # only the decision that ended it is in the records
             source = closed
         return {"date": _iso(row.start_date), "end_date": _iso(row.end_date), "kind": "mandate",
@@ -117,6 +119,17 @@ def _entry(ctx: Ctx, row: Any, numbers: dict[str, str | None]) -> dict[str, Any]
             "class_id": row.class_id, **source}
 
 
+def _evidence(ctx: Ctx, event_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
+    """The words each entry came from (R1.2: traceable to the page *and* the text), by event:
+    field, text as read, page — the event's evidence as the extractor recorded it."""
+    if not event_ids:
+        return {}
+    rows = ctx.session.execute(select(Event.id, Event.payload).where(Event.id.in_(event_ids)))
+    return {event_id: [{"field": e.get("field"), "text": e.get("text"), "page": e.get("page")}
+                       for e in (payload or {}).get("evidence", []) if e.get("text")]
+            for event_id, payload in rows}
+
+
 def person_file(ctx: Ctx, person_id: int) -> dict[str, Any]:
     """The whole file as JSON-ready data."""
     person = visible_person(ctx, person_id)
@@ -127,7 +140,10 @@ def person_file(ctx: Ctx, person_id: int) -> dict[str, Any]:
     shas |= {r.closed_sha256 for r in rows if isinstance(r, Mandate) and r.closed_sha256}
     numbers = {sha: number for sha, number in ctx.session.execute(
         select(Document.sha256, Document.number).where(Document.sha256.in_(shas)))}
-    entries = sorted((_entry(ctx, r, numbers) for r in rows), key=lambda e: (e["date"] or "", e["event_id"] or 0))
+    evidence = _evidence(ctx, {r.event_id for r in rows if r.event_id} |
+                         {r.closed_event_id for r in rows if isinstance(r, Mandate) and r.closed_event_id})
+    entries = sorted((_entry(ctx, r, numbers, evidence) for r in rows),
+                     key=lambda e: (e["date"] or "", e["event_id"] or 0))
     timeline = Timeline(ctx.session, person)
     post = timeline.post_on(ctx.today)
     holder = ctx.tree.live(person.unit_code, ctx.today)

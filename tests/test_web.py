@@ -172,6 +172,9 @@ def test_review_approve_scope_and_person(web):
     pid = people[0]["id"]
     file = clients["syt"].get(f"/api/people/{pid}").json()
     assert any(e["sha256"] == job["sha256"] for e in file["timeline"])
+    # Each entry carries the words it was read from (R1.2), shown under the source on the page.
+    quoted = [ev for e in file["timeline"] for ev in e["evidence"]]
+    assert any("Trương Quốc Huy" in ev["text"] for ev in quoted), quoted
     # Reading the file is in its audit trail (R7.1), besides the changes.
     trail = app.state.web.records.audit_trail(department_admin(), person_id=pid)
     assert any(a["action"] == "read_person" and a["user"] == "syt" for a in trail)
@@ -179,7 +182,7 @@ def test_review_approve_scope_and_person(web):
     outside, absent = clients["stc"].get(f"/api/people/{pid}"), clients["stc"].get("/api/people/999999")
     assert outside.status_code == absent.status_code == 404 and outside.json() == absent.json()
     page = clients["syt"].get(f"/people/{pid}").text
-    assert f'/documents/{job["sha256"]}' in page
+    assert f'/documents/{job["sha256"]}' in page and "nguyên văn" in page and "<q>" in page
     assert clients["stc"].get(f"/people/{pid}").status_code == 404
 
 
