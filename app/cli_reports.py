@@ -32,6 +32,8 @@ def report_semiannual(year: int, half: int, out: Path, unit: str | None, signer:
         if signer:
             meta = ReportMeta(year, half, meta.date, signer_name=signer)
         figures = semiannual(store, actor, year, half, out, unit, meta)
+        store.log_action(actor, "export_report", {"report": "semiannual", "format": out.suffix.lstrip(".").lower(),
+                                                  "year": year, "half": half, "unit": unit, "via": "cli"})
     t = figures.total
     click.echo(f"Đã ghi {out}: {len(figures.units)} đơn vị, {t.files} hồ sơ, {t.decisions} quyết định.", err=True)
 

@@ -112,6 +112,12 @@ def test_the_command_writes_the_report_in_each_format(tmp_path, build):
     sheet = openpyxl.load_workbook(tmp_path / "a.xlsx")["Hồ sơ"]
     assert "Sở Tài chính" in sheet["A2"].value and not any(
         "Y tế" in str(c) for r in sheet.iter_rows(min_row=4, values_only=True) for c in r)
+    store = open_records(tmp_path)
+    try:  # each export is in the audit log (R7.1)
+        exports = [a["after"] for a in store.audit_trail(department_admin()) if a["action"] == "export_report"]
+    finally:
+        store.close()
+    assert sorted((e["format"], e["unit"]) for e in exports) == [("docx", None), ("xlsx", "DN.STC")]
     done = run(_cli(), ["report", "semiannual", "--year", "2026", "--half", "3", "--out", str(tmp_path / "a.docx")], env=env)
     assert done.exit_code == 2
     done = run(_cli(), ["report", "semiannual", "--year", "2026", "--half", "1", "--out", str(tmp_path / "a.pdf")], env=env)

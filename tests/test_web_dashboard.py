@@ -137,6 +137,9 @@ def test_the_semiannual_report_downloads_for_the_users_subtree_only(scenario):
     assert report.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(report.content)).paragraphs)
     assert "BÁO CÁO" in text and "Sở Y tế" in text
+    exports = [a for a in app.state.web.records.audit_trail(department_admin(), limit=100)
+               if a["action"] == "export_report" and a["user"] == "head_syt"]
+    assert {e["after"]["format"] for e in exports} == {"xlsx", "docx"} and exports[0]["after"]["unit"] == "DN.SYT"
     clerk = login(app, "vt_stc")
     outside = clerk.get("/api/reports/semiannual.xlsx", params={**query, "unit": "DN.SYT"})
     absent = clerk.get("/api/reports/semiannual.xlsx", params={**query, "unit": "KHONG.CO"})

@@ -102,6 +102,8 @@ def semiannual_report(fmt: str, year: int, half: int, request: Request, unit: st
         out = Path(folder) / f"bao-cao-6-thang-{half}-{year}.{fmt}"
         semiannual(web.records, user.actor, year, half, out, unit)
         data = out.read_bytes()
+    web.audit(user, "export_report", request, report="semiannual", format=fmt, year=year, half=half,
+              unit=unit or web.scope_root(user))
     return Response(data, media_type=MEDIA[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{out.name}"'})
 
