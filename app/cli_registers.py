@@ -1,6 +1,8 @@
 """`sohoa registers units|local|awards|training`: the other registers of letter 3647/SNV-VP
 (organisation, local government, awards and emulation, training), and `sohoa registers contact`
-to keep a unit's address, phone and e-mail.
+to keep a unit's address, phone and e-mail, and `sohoa registers units-import FILE [--dry-run]` to add
+or update the province's own units from a CSV or TOML file (records.unit_import; `registers units`
+is a listing command, so the import is a sibling rather than a subcommand).
 
 `register(cli_group)` adds the `registers` group to the main click group. Like the other records
 commands it acts as the Department of Home Affairs (the whole province); `--unit CODE` narrows a
@@ -17,6 +19,7 @@ import click
 
 from app.cli_records import records_session
 from pipeline.families import families
+from records.unit_import import parse_units
 
 # register → the family of pipeline/data/event_families.toml it keeps
 FAMILY_OF = {"units": "organisation", "local": "local_government", "awards": "awards", "training": "training"}
@@ -109,6 +112,44 @@ def contact(code: str, address: str | None, phone: str | None, email: str | None
                f"{code}: " + "; ".join(f"{k} = {v or '—'}" for k, v in done["contact"].items()))
 
 
+def _change_line(change: dict[str, Any]) -> str:
+    parts = []
+    for what, (before, after) in change["changes"].items():
+        if what == "aliases":
+            parts.append(f"thêm tên gọi khác: {'; '.join(after)}")
+        else:
+            parts.append(f"{UNIT_FIELDS[what]}: {before or '—'} → {after}")
+    return f"  ~ {change['code']:<24} " + "; ".join(parts)
+
+
+UNIT_FIELDS = {"name": "tên", "kind": "loại", "parent": "cấp trên", "valid_from": "hiệu lực từ"}
+
+
+@click.command("units-import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Chỉ kiểm tra và cho biết sẽ thay đổi gì, không ghi.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def units_import(file: str, dry_run: bool, as_json: bool) -> None:
+    """Nhập đơn vị vào cây tổ chức từ tệp FILE: CSV UTF-8 (cột code,name,parent,kind,aliases[,valid_from];
+    các tên gọi khác cách nhau bằng ";") hoặc TOML theo mẫu org_tree.toml. Cả tệp hoặc không gì cả."""
+    with open(file, encoding="utf-8-sig") as handle:
+        text = handle.read()
+    with records_session() as (store, actor):
+        done = store.import_units(parse_units(text, "toml" if file.lower().endswith(".toml") else "csv"),
+                                  actor, dry_run=dry_run)
+    if as_json:
+        click.echo(json.dumps(done.as_dict(), ensure_ascii=False))
+        return
+    for unit in done.added:
+        click.echo(f"  + {unit['code']:<24} {unit['name']} · {UNIT_KINDS.get(unit['kind'], unit['kind'])} "
+                   f"· thuộc {unit['parent']}")
+    for change in done.updated:
+        click.echo(_change_line(change))
+    verb = "Sẽ thêm" if dry_run else "Đã thêm"
+    click.echo(f"{verb} {len(done.added)} đơn vị, {'sẽ ' if dry_run else ''}cập nhật {len(done.updated)}, "
+               f"{len(done.unchanged)} không đổi" + (" (chạy thử, chưa ghi gì)." if dry_run else "."))
+
+
 @click.group()
 def registers() -> None:
     """Các sổ theo dõi: tổ chức bộ máy, chính quyền địa phương, thi đua khen thưởng, đào tạo bồi dưỡng."""
@@ -117,6 +158,7 @@ def registers() -> None:
 for _name in FAMILY_OF:
     registers.add_command(_list_command(_name))
 registers.add_command(contact)
+registers.add_command(units_import)
 
 
 def register(cli_group: click.Group) -> None:

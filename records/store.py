@@ -26,7 +26,7 @@ from pipeline.model import Event as ReadEvent
 from pipeline.model import Outcome
 from pipeline.model import Person as ReadPerson
 from records import (apply, completeness, db, deadlines, document_events, document_view, history, person_edit,
-                     register_views, reporting, review, views)
+                     register_views, reporting, review, unit_import, views)
 from records.config import Actor, StoreConfig
 from records.context import Ctx
 from records.errors import NotFound, NotPermitted, RecordsError, RecordsUnavailable
@@ -244,6 +244,12 @@ class RecordsStore:
     def set_unit_contact(self, code: str, actor: Actor, **values: str | None) -> dict[str, Any]:
         """Change a unit's address, phone or e-mail (audited; the unit must be in the actor's scope)."""
         return self._write(actor, "apply", lambda ctx: register_views.set_contact(ctx, code, values))
+
+    def import_units(self, rows: Sequence[dict[str, Any]], actor: Actor,
+                     dry_run: bool = False) -> unit_import.UnitImport:
+        """Add or update organisation units from a file's rows (records.unit_import.parse_units),
+        all or nothing; only the Department's admin may. The tree sees them at once."""
+        return self._write(actor, "approve", lambda ctx: unit_import.import_units(ctx, rows, dry_run))
 
     def unit(self, code: str) -> Unit | None:
         return self.tree.get(code)
