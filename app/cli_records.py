@@ -47,6 +47,17 @@ def records_session() -> Iterator[tuple[RecordsStore, Actor]]:
             store.close()
 
 
+def field_values(pairs: tuple[str, ...]) -> dict[str, str]:
+    """`--set FIELD=VALUE` options as a dict (an empty VALUE clears the field)."""
+    fields = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise click.BadParameter(f"'{pair}' phải có dạng FIELD=VALUE.", param_hint="--set")
+        fields[key.strip()] = value
+    return fields
+
+
 def _echo_json(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, default=str))
 
@@ -115,12 +126,7 @@ def person(query: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def person_edit(person_id: int, pairs: tuple[str, ...], note: str | None, as_json: bool) -> None:
     """Bổ sung hoặc sửa thông tin nhân thân của hồ sơ PERSON_ID (có ghi nhật ký)."""
-    fields = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise click.BadParameter(f"'{pair}' phải có dạng FIELD=VALUE.", param_hint="--set")
-        fields[key.strip()] = value
+    fields = field_values(pairs)
     with records_session() as (store, actor):
         edit = store.update_person(person_id, actor, fields, note)
     if as_json:

@@ -124,14 +124,9 @@ def user_list(include_revoked: bool, as_json: bool) -> None:
 def review_correct(item_id: int, pairs: tuple[str, ...], person_id: int | None, note: str | None,
                    as_json: bool) -> None:
     """Sửa các trường của một sự kiện chờ duyệt rồi cập nhật vào hồ sơ (có ghi nhật ký)."""
-    from app.cli_records import records_session
+    from app.cli_records import field_values, records_session
 
-    fields = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise click.BadParameter(f"'{pair}' phải có dạng FIELD=VALUE.", param_hint="--set")
-        fields[key.strip()] = value
+    fields = field_values(pairs)
     with records_session() as (store, actor):
         result = store.correct(item_id, actor, fields, person_id, note)
     if as_json:
