@@ -16,17 +16,23 @@ from records.schema import Event, ReviewItem
 _HOPS = 8  # a correction of a correction …; a loop in bad data must not hang a page
 
 
-def document_events(ctx: Ctx, sha256: str) -> list[EventResult]:
-    """One result per event read (by its position in the document), in reading order."""
+def rows_by_position(ctx: Ctx, sha256: str) -> dict[int, list[Event]]:
+    """The document's event rows by their position in it (oldest first): the event as read, and
+    where a reviewer corrected it, the row that kept the reading beside the corrected one."""
     rows = ctx.session.scalars(select(Event).where(Event.document_sha256 == sha256)
                                .order_by(Event.seq, Event.id)).all()
-    by_seq: dict[int, Event] = {}
-    for row in rows:  # the row still standing for each position: one not superseded, if any
-        if row.seq not in by_seq or by_seq[row.seq].superseded_by_id is not None:
-            by_seq[row.seq] = row
+    positions: dict[int, list[Event]] = {}
+    for row in rows:
+        positions.setdefault(row.seq, []).append(row)
+    return positions
+
+
+def document_events(ctx: Ctx, sha256: str) -> list[EventResult]:
+    """One result per event read (by its position in the document), in reading order."""
     results = []
-    for seq in sorted(by_seq):
-        row = _current(ctx, by_seq[seq])
+    for seq, rows in sorted(rows_by_position(ctx, sha256).items()):
+        standing = next((r for r in rows if r.superseded_by_id is None), rows[-1])  # one not superseded, if any
+        row = _current(ctx, standing)
         item = ctx.session.scalar(select(ReviewItem).where(ReviewItem.event_id == row.id)
                                   .order_by(ReviewItem.id.desc()).limit(1))
         message = item.message if item is not None and item.status == "open" else \

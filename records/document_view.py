@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from pipeline.contract import event_to_dict
 from records.codec import event_from_json
 from records.context import Ctx
+from records.document_events import rows_by_position
 from records.schema import Document, Event
 
 
@@ -51,14 +50,9 @@ def outcome_of(ctx: Ctx, doc: Document) -> dict[str, Any]:
 
 
 def _as_read(ctx: Ctx, sha256: str) -> list[Event]:
-    """One row per position in the document, holding the event as it was read: the earliest
-    copy a correction kept (its reason is "corrected"), else the position's first row."""
-    rows = ctx.session.scalars(select(Event).where(Event.document_sha256 == sha256)
-                               .order_by(Event.seq, Event.id)).all()
-    chosen: dict[int, Event] = {}
-    for row in rows:
-        held = chosen.get(row.seq)
-        if held is None or (row.reason == "corrected" and row.status == "superseded"
-                            and not (held.reason == "corrected" and held.status == "superseded")):
-            chosen[row.seq] = row
-    return [chosen[seq] for seq in sorted(chosen)]
+    """One row per position in the document, holding the event as it was read: the copy a
+    correction kept (status superseded, reason "corrected"), else the position's first row."""
+    def kept_reading(row: Event) -> bool:
+        return row.reason == "corrected" and row.status == "superseded"
+    return [next((r for r in rows if kept_reading(r)), rows[0])
+            for _, rows in sorted(rows_by_position(ctx, sha256).items())]

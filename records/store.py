@@ -192,9 +192,7 @@ class RecordsStore:
 
     def document_deadline(self, sha256: str, actor: Actor) -> deadlines.DocumentDeadline:
         with self._session(actor, "read") as ctx:
-            doc = ctx.session.get(Document, sha256)
-            if doc is None or not ctx.in_scope(doc.owner_unit_code):
-                raise NotFound(f"Không có văn bản {sha256[:12]} trong phạm vi của {actor.unit}.")
+            doc = _visible_document(ctx, sha256)
             rows = ctx.session.execute(select(apply.EventRow.resolved_at, apply.EventRow.status)
                                        .where(apply.EventRow.document_sha256 == sha256))
             settled = [at for at, status in rows if at is not None and status in apply.TERMINAL]
@@ -204,18 +202,14 @@ class RecordsStore:
     def document_events(self, sha256: str, actor: Actor) -> list[EventResult]:
         """Where each event read from the document stands now (records.document_events)."""
         with self._session(actor, "read") as ctx:
-            doc = ctx.session.get(Document, sha256)
-            if doc is None or not ctx.in_scope(doc.owner_unit_code):
-                raise NotFound(f"Không có văn bản {sha256[:12]} trong phạm vi của {actor.unit}.")
+            _visible_document(ctx, sha256)
             return document_events.document_events(ctx, sha256)
 
     def document_outcome(self, sha256: str, actor: Actor) -> dict[str, Any]:
         """The document as the records hold it, shaped like the contract outcome
         (records.document_view): for files that never passed through the web app."""
         with self._session(actor, "read") as ctx:
-            doc = ctx.session.get(Document, sha256)
-            if doc is None or not ctx.in_scope(doc.owner_unit_code):
-                raise NotFound(f"Không có văn bản {sha256[:12]} trong phạm vi của {actor.unit}.")
+            doc = _visible_document(ctx, sha256)
             return document_view.outcome_of(ctx, doc)
 
     def audit_trail(self, actor: Actor, person_id: int | None = None, sha256: str | None = None,
@@ -328,3 +322,12 @@ _REVISION = select(Meta.value).where(Meta.key == TREE_REVISION)  # built once: a
 
 def tree_revision(session: Session) -> str | None:
     return session.execute(_REVISION).scalar()
+
+
+def _visible_document(ctx: Ctx, sha256: str) -> Document:
+    """The stored document, or NotFound when it is absent or its owner unit is outside the
+    actor's scope (one answer for both: another unit's document is not confirmed to exist)."""
+    doc = ctx.session.get(Document, sha256)
+    if doc is None or not ctx.in_scope(doc.owner_unit_code):
+        raise NotFound(f"Không có văn bản {sha256[:12]} trong phạm vi của {ctx.actor.unit}.")
+    return doc
