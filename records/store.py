@@ -214,13 +214,17 @@ class RecordsStore:
 
     def audit_trail(self, actor: Actor, person_id: int | None = None, sha256: str | None = None,
                     limit: int = 200) -> list[dict[str, Any]]:
-        """Audit entries, newest first, of a person's file (in scope) or of a document."""
+        """Audit entries, newest first, of a person's file or of a document — in the actor's
+        scope, else NotFound (the province's root may also read the trail of a file the records
+        never kept, e.g. one refused at upload) — or, with neither, of the actor's subtree."""
         with self._session(actor, "read") as ctx:
             query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
             if person_id is not None:
                 views.visible_person(ctx, person_id)
                 query = query.where(AuditEntry.person_id == person_id)
             elif sha256 is not None:
+                if not ctx.tree.is_root(ctx.scope_root):
+                    _visible_document(ctx, sha256)
                 query = query.where(AuditEntry.document_sha256 == sha256)
             elif not ctx.tree.is_root(ctx.scope_root):
                 query = query.where(AuditEntry.unit_code.in_(ctx.tree.subtree(ctx.scope_root)))

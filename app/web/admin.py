@@ -152,8 +152,6 @@ def audit(request: Request, limit: int = 100, person_id: int | None = None, sha2
     if not user.actor.can("approve"):
         raise HTTPException(403, "Văn thư không xem nhật ký thay đổi hồ sơ; hãy nhờ cán bộ tổ chức.")
     try:
-        if sha256 is not None:
-            web.records.document_events(sha256, user.actor)  # in the user's scope, or NotFound
         return {"entries": web.records.audit_trail(user.actor, person_id=person_id, sha256=sha256, limit=limit)}
     except NotFound:
         raise HTTPException(404, NOT_FOUND) from None
