@@ -1,7 +1,7 @@
 """Documents/min through the `ingest_batch` flow against a plain sequential loop over compose.
 
     python -m bench.batch_bench [--n 25] [--kinds docx,pdf,scan300,scan150] [--threads 0[,3…]] [--seed 7]
-                                [--rounds 4]
+                                [--rounds 1] [--repeats 1]
 
 The corpus is `n` documents rendered in each kind (bench.corpus; default 4 × 25 = 100 mixed files:
 DOCX, text PDFs, scans at 300 and 150 dpi). In the same run, after one warm-up document:
@@ -9,11 +9,14 @@ DOCX, text PDFs, scans at 300 and 150 dpi). In the same run, after one warm-up d
   thing at a time: the plain loop), then with the CLI's default (OCR threads = cores, so the pages
   of one multi-page scan are already read in parallel — a stronger baseline);
 - flow: `ingest_batch` (ThreadPoolTaskRunner, `--threads` task threads, default one per core; a
-  list measures one flow side per value) in Prefect's ephemeral mode; the temporary server's
-  start-up is measured apart, on a warm-up run.
+  list measures one flow side per value) in Prefect's ephemeral mode as `flows.batch.run_here`
+  runs it (no heartbeats; the temporary server with `flows/prefect_settings.py`'s settings); the
+  temporary server's start-up is measured apart, on a warm-up run.
 Every side runs the whole pipeline (records store and search index embedded in its own fresh data
-folder). The sides take turns, in a rotating order, on `--rounds` slices of the corpus (each a mix
-of every kind), so that other work coming and going on a shared machine weighs on them alike.
+folder). By default each side takes the whole batch once (for the flow: one flow run of every
+document, as a day's stack arrives); `--repeats` runs it again, the sides taking turns in a
+rotating order so that other work coming and going on a shared machine weighs on them alike, and
+`--rounds` cuts the corpus into that many slices (each a mix of every kind, one flow run each).
 Each side records its CPU time ("cores busy" = CPU / wall) and the load average as it starts; a
 probe of the cores the machine gives one busy process per core runs between rounds ("cores
 available"). The CPU is split into this process's own (Python and the C libraries it calls,
@@ -68,12 +71,14 @@ def sequential(files: list[Path], home: Path, ocr_workers: int | None) -> tuple[
 def through_flow(files: list[Path], home: Path, threads: int) -> tuple[float, list[dict]]:
     from prefect.task_runners import ThreadPoolTaskRunner
 
+    from flows import prefect_settings
     from flows.batch import ingest_batch
 
     flow = ingest_batch if not threads else ingest_batch.with_options(
         task_runner=ThreadPoolTaskRunner(max_workers=threads))
     started = time.perf_counter()
-    summary = flow([str(p) for p in files], home=str(home))
+    with prefect_settings.local_runs():  # as flows.batch.run_here runs it
+        summary = flow([str(p) for p in files], home=str(home))
     elapsed = time.perf_counter() - started
     rows = [{"file": Path(i["path"]).name, "ok": i["status"] == "processed", "timings": i["timings"]}
             for i in summary["items"]]
@@ -173,9 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", default="0", help="task threads, comma-separated (0: one per core)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--corpus", type=Path, default=None, help="where to render the corpus (kept)")
-    ap.add_argument("--rounds", type=int, default=4, help="slices of the corpus the sides take turns on")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="slices of the corpus the sides take turns on (1: the whole batch, one flow run)")
+    ap.add_argument("--repeats", type=int, default=1, help="times each side runs every slice, in turns")
     args = ap.parse_args(argv)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # A loaded machine can exceed the ephemeral server's default 20 s start-up (design/FACTS.md).
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     kinds = tuple(args.kinds.split(","))
@@ -183,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = args.corpus or work / "corpus"
     files = corpus(folder, args.n, args.seed, kinds)
     try:
-        result = run(files, work, [int(t) for t in args.threads.split(",")], args.rounds)
+        result = run(files, work, [int(t) for t in args.threads.split(",")], args.rounds, args.repeats)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     result.update(kinds=list(kinds), n_per_kind=args.n, cores=os.cpu_count(), date=dt.date.today().isoformat(),
@@ -194,27 +200,37 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run(files: list[Path], work: Path, threads: list[int], rounds: int) -> dict:
-    """The sides take turns on `rounds` slices of the corpus (each a mix of every kind), in a
-    rotating order, so that a machine whose load comes and goes weighs on all of them alike."""
+def run(files: list[Path], work: Path, threads: list[int], rounds: int, repeats: int = 1) -> dict:
+    """The sides take turns on `rounds` slices of the corpus (each a mix of every kind), `repeats`
+    times over, in a rotating order, so that a machine whose load comes and goes weighs on all of
+    them alike. Each side works in its own data folder per repeat (nothing is skipped as seen)."""
     from flows.batch import ingest_batch
 
     started = time.perf_counter()
     ingest_batch([str(files[0])], home=str(work / "warm-up"))  # ephemeral server, spaCy, imports
     warm_up = time.perf_counter() - started
     cores = os.cpu_count() or 1
-    sides = [Side("sequential loop, 1 OCR thread", lambda f: sequential(f, work / "seq1", 1)),
-             Side(f"sequential loop, {cores} OCR threads", lambda f: sequential(f, work / "seq", None))]
+    home = {"n": 0}
+
+    def fresh(name: str) -> Path:  # a new data folder for every run of a side
+        home["n"] += 1
+        return work / f"{name}-{home['n']}"
+
+    sides = [Side("sequential loop, 1 OCR thread", lambda f: sequential(f, fresh("seq1"), 1)),
+             Side(f"sequential loop, {cores} OCR threads", lambda f: sequential(f, fresh("seq"), None))]
     sides += [Side(f"ingest_batch ({t or cores} task threads)",
-                   lambda f, t=t: through_flow(f, work / f"flow{t}", t)) for t in threads]
+                   lambda f, t=t: through_flow(f, fresh(f"flow{t}"), t)) for t in threads]
     available = [available_cores()]
-    for r, part in enumerate(slices(files, rounds)):
-        k = r % len(sides)
-        for s in sides[k:] + sides[:k]:
-            s.run(part)
-        available.append(available_cores())
+    turn = 0
+    for _ in range(repeats):
+        for part in slices(files, rounds):
+            k = turn % len(sides)
+            turn += 1
+            for s in sides[k:] + sides[:k]:
+                s.run(part)
+            available.append(available_cores())
     plain, default, *flows = (s.result() for s in sides)
-    return {"warm_up_s": round(warm_up, 2), "rounds": rounds, "sides": [plain, default, *flows],
+    return {"warm_up_s": round(warm_up, 2), "rounds": rounds, "repeats": repeats, "sides": [plain, default, *flows],
             "cores_available": available,
             "speedup": {f["side"]: {"vs_plain_loop": round(plain["seconds"] / f["seconds"], 2),
                                     "vs_default_loop": round(default["seconds"] / f["seconds"], 2),
@@ -244,7 +260,7 @@ def _overhead_ms(flow: dict, plain: dict) -> float:
 
 def print_table(result: dict) -> None:
     print(f"{len(result['sides'][0]['stages'].get('all', {}))} stages · warm-up (ephemeral server, "
-          f"imports) {result['warm_up_s']} s · {result['rounds']} rounds · cores available "
+          f"imports) {result['warm_up_s']} s · {result['rounds']} rounds × {result['repeats']} · cores available "
           f"{result['cores_available']} · load average at the end {result['load_average']}")
     for s in result["sides"]:
         print(f"{s['side']:<34} {s['documents']:>4} docs {s['seconds']:>8.1f} s {s['docs_per_min']:>7.1f} docs/min"

@@ -105,7 +105,7 @@ INBOX_USER = "inbox"  # the audit log's "who" for what a unit dropped in its fol
 def ingest_settled(inbox: Path, ctx: Context, settle_s: float) -> list[dict[str, Any]]:
     """One pass: the settled files of the inbox through the batch task, each filed away."""
     found = settled(list(candidates(inbox)), settle_s)
-    ready = [found[i] for i in batch.biggest_first([str(p) for p in found])]
+    ready = [found[i] for i in batch.work_order([str(p) for p in found])]
     contexts: dict[str, Context] = {}
 
     def context_of(path: str) -> Context:

@@ -88,6 +88,25 @@ def _read_head(path: Path) -> bytes:
         raise StorageError(f"Không đọc được tệp {path.name}: {exc.strerror or exc}") from exc
 
 
+def sniff(path: Path) -> str | None:
+    """The media type the first bytes suggest (PDF, a ZIP taken for DOCX, an image kind) or None:
+    the magic alone, none of identify's checks — a hint, e.g. for the order of a batch."""
+    try:
+        head = _read_head(path)
+    except StorageError:
+        return None
+    if b"%PDF-" in head[:_PDF_MAGIC_WINDOW]:
+        return PDF
+    if head.startswith(_ZIP_MAGIC):
+        return DOCX
+    return _image_type(head)
+
+
+def _image_type(head: bytes) -> str | None:
+    kind = filetype.guess(head)
+    return _IMAGE_MIMES.get(kind.mime) if kind is not None else None
+
+
 def _media_type(path: Path, head: bytes) -> str:
     if b"%PDF-" in head[:_PDF_MAGIC_WINDOW]:
         return PDF
@@ -95,9 +114,9 @@ def _media_type(path: Path, head: bytes) -> str:
         return _zip_media_type(path, head)
     if head.startswith(_OLE_MAGIC):
         _refuse_ole(path)
+    if (image := _image_type(head)) is not None:
+        return image
     kind = filetype.guess(head)
-    if kind is not None and kind.mime in _IMAGE_MIMES:
-        return _IMAGE_MIMES[kind.mime]
     found = f" (nhận ra: {kind.mime})" if kind is not None else ""
     raise UnsupportedType(
         f"Nội dung tệp không phải PDF, DOCX, JPG, PNG hay TIFF{found}, dù tên tệp là '{path.name}'."

@@ -47,12 +47,20 @@ def _broken_pdf(folder: Path) -> Path:
     return path
 
 
-def _task_runs(flow_run_id) -> list:
+def _task_runs(flow_run_id, count: int) -> list:
+    """The flow run's `count` task runs once the server has recorded them all as finished: it
+    writes them in batches, at least once a second (flows/prefect_settings.py)."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
+    deadline = time.monotonic() + 30
     with get_client(sync_client=True) as client:
-        return client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+        while True:
+            runs = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+            if len(runs) >= count and all(r.state and r.state.is_final() for r in runs) \
+                    or time.monotonic() > deadline:
+                return runs
+            time.sleep(0.2)
 
 
 def test_the_task_returns_plain_contract_data_without_a_server(tmp_path):
@@ -72,12 +80,46 @@ def test_the_task_raises_only_for_retryable_failures(tmp_path):
     assert bad["status"] == "failed" and bad["output"]["error"]["code"] == "FILE-CORRUPT"
 
 
-def test_the_biggest_files_go_first_and_a_vanished_one_last(tmp_path):
-    files = [tmp_path / "gone.pdf", LETTER_DOCX, LETTER_SCAN, LETTER_PDF]
-    sizes = {f: f.stat().st_size for f in files[1:]}
-    expected = sorted(files[1:], key=lambda f: -sizes[f]) + [files[0]]
-    assert [files[i] for i in batch.biggest_first([str(f) for f in files])] == expected
-    assert expected[0] == LETTER_SCAN
+def test_ocr_files_go_biggest_first_with_the_text_ones_spread_between(tmp_path):
+    from PIL import Image
+
+    photo = tmp_path / "photo.png"  # an image: OCR, smaller than the scanned PDF
+    Image.new("L", (200, 100), 255).save(photo)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("không phải văn bản")  # refused at once: counts as a light file
+    files = [tmp_path / "gone.pdf", LETTER_DOCX, photo, LETTER_SCAN, notes, LETTER_PDF]
+    order = [files[i] for i in batch.work_order([str(f) for f in files])]
+    # Two OCR files, biggest first; the four others by size, two after each.
+    assert order == [LETTER_SCAN, LETTER_PDF, LETTER_DOCX, photo, notes, files[0]]
+
+
+def test_what_ocr_will_read_is_told_from_the_first_bytes_and_page(tmp_path):
+    from pipeline.loaders import needs_ocr
+
+    assert needs_ocr(LETTER_SCAN) and not needs_ocr(LETTER_PDF) and not needs_ocr(LETTER_DOCX)
+    assert not needs_ocr(_broken_pdf(tmp_path)) and not needs_ocr(tmp_path / "gone.pdf")
+
+
+def test_server_settings_fill_in_what_the_environment_leaves_unset():
+    from flows.prefect_settings import SERVER_SETTINGS, apply_defaults
+
+    environ = {"PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "7"}
+    apply_defaults(environ)
+    assert environ == dict(SERVER_SETTINGS, PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE="7")
+    assert os.environ["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE"]  # importing flows set it
+
+
+def test_flow_runs_here_send_heartbeats_only_to_a_server():
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    from flows.prefect_settings import local_runs
+
+    beat = get_current_settings().flows.heartbeat_frequency
+    with temporary_settings({PREFECT_API_URL: None}), local_runs() as local:
+        assert local and get_current_settings().flows.heartbeat_frequency is None
+    with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:4200/api"}), local_runs() as local:
+        assert not local and get_current_settings().flows.heartbeat_frequency == beat
+    assert beat is not None
 
 
 def test_a_bad_file_is_one_failed_item_never_a_failed_batch(prefect_api, tmp_path):
@@ -101,13 +143,13 @@ def test_a_bad_file_is_one_failed_item_never_a_failed_batch(prefect_api, tmp_pat
     # Only successes are committed; the bad file was tried once (not retryable).
     assert sorted(r["sha256"] for r in Ledger.of_home(home).records()) == sorted(
         i["sha256"] for i in summary["items"] if i["status"] == "processed")
-    runs = {Path(r.name.removeprefix("ingest ")).name: r.run_count for r in _task_runs(state.state_details.flow_run_id)}
+    runs = {Path(r.name.removeprefix("ingest ")).name: r.run_count for r in _task_runs(state.state_details.flow_run_id, 3)}
     assert runs["cut-short.pdf"] == 1
 
 
 def test_already_processed_bytes_are_skipped_under_any_name(prefect_api, tmp_path):
     home = str(tmp_path / "home")
-    first = ingest_batch([str(LETTER_PDF)], home=home)
+    first = batch.run_here([str(LETTER_PDF)], home=home)
     renamed = tmp_path / "same-bytes-new-name.pdf"
     shutil.copy(LETTER_PDF, renamed)
     seen = []
@@ -131,7 +173,7 @@ def test_retryable_failures_are_retried_then_reported_not_quarantined(prefect_ap
     assert item["status"] == "failed" and item["output"]["error"]["code"] == "OCR-TIMEOUT"
     assert item["output"]["error"]["quarantined"] is None and not (home / "quarantine").exists()
     assert Ledger.of_home(home).get(item["sha256"]) is None  # to be tried again later
-    (run,) = _task_runs(state.state_details.flow_run_id)
+    (run,) = _task_runs(state.state_details.flow_run_id, 1)
     assert run.run_count == 1 + batch.RETRIES
 
 

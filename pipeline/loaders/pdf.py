@@ -125,6 +125,32 @@ def _survey(path: Path, limits: Limits) -> None:
             document.close()
 
 
+def first_page_has_text(path: Path) -> bool | None:
+    """Whether the first page carries more than a stamp's worth of text (a text PDF, or a scan with
+    an OCR layer) — a hint for ordering a batch, read in about a millisecond, not a verdict: the
+    loader still judges every page. None when PDFium cannot open the file (its reader will say why)."""
+    rules = textcheck.rules()
+    with _PDFIUM_LOCK:
+        try:
+            document = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError:
+            return None
+        try:
+            if len(document) == 0:
+                return None
+            page = document[0]
+            text = page.get_textpage()
+            try:
+                return text.count_chars() > rules.scan_max_text_chars
+            finally:
+                text.close()
+                page.close()
+        except pdfium.PdfiumError:
+            return None
+        finally:
+            document.close()
+
+
 def _open_failure(path: Path) -> SohoaError:
     """Why PDFium could not open the file. Its error code is process-global and can be stale (it
     reported a previous file's PASSWORD for an empty page tree), so pdfminer gives the verdict."""
