@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.config import PipelineConfig
+from pipeline.config import Limits, PipelineConfig
 from pipeline.errors import StorageError, UnsupportedType
 from pipeline.intake import DOCX, JPEG, PDF, PNG, TIFF, sniff
 from pipeline.model import Document, SourceFile
@@ -42,7 +42,12 @@ def needs_ocr(path: Path) -> bool:
     if media_type == PDF:
         from pipeline.loaders.pdf import first_page_has_text
 
-        return first_page_has_text(Path(path)) is False
+        try:
+            if Path(path).stat().st_size > Limits().max_bytes:
+                return False  # refused unread by identify
+            return first_page_has_text(Path(path)) is False
+        except Exception:  # noqa: BLE001 — a guess must never stop a batch; the reader will say why
+            return False
     return media_type in (JPEG, PNG, TIFF)
 
 
