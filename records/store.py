@@ -179,6 +179,12 @@ class RecordsStore:
         with self._session(actor, "read") as ctx:
             return reporting.held_files(ctx, unit)
 
+    def unit_use(self, actor: Actor, unit: str | None, start: dt.date, end: dt.date) -> list[reporting.UnitUse]:
+        """Each account's logins, documents handed in, changes to files and look-ups in
+        [start, end], under `unit` (for the periodic reports, R8.1)."""
+        with self._session(actor, "read") as ctx:
+            return reporting.unit_use(ctx, unit, start, end)
+
     def timeliness(self, actor: Actor, unit: str | None = None, start: dt.date | None = None,
                    end: dt.date | None = None) -> deadlines.TimelinessReport:
         """On time / late / overdue per unit for documents issued in [start, end] (R8)."""

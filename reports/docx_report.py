@@ -135,6 +135,11 @@ def _body(doc, f: ReportFigures, meta) -> None:
            (1.2, 4.3, 1.6, 1.4, 1.3, 1.7, 1.5, 1.6, 2))
     if f.units:
         _chart(doc, charts.timeliness_chart(f.units), "Biểu đồ 1. Tình hình cập nhật quyết định theo đơn vị")
+    _para(doc, "3. Sử dụng hệ thống", bold=True, align=_JUSTIFY, indent=True, after=3)
+    total = [""] + text.use_row(0, f.total)[1:]
+    total[1] = "Tổng cộng"
+    _table(doc, text.USE_COLUMNS, [text.use_row(i + 1, u) for i, u in enumerate(f.units)] + [total],
+           (1.2, 5.3, 2.1, 1.9, 2.0, 1.9, 1.8))
     _para(doc, "III. XẾP HẠNG CÁC ĐƠN VỊ", bold=True, align=_JUSTIFY, indent=True, after=3)
     _para(doc, "Điểm xếp hạng là trung bình cộng của tỷ lệ cập nhật đúng hạn và tỷ lệ hồ sơ đầy đủ.",
           align=_JUSTIFY, indent=True, after=3)

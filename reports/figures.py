@@ -3,11 +3,15 @@
 records held, completeness (share of files with no problem, the commonest gaps), decisions
 received (issued in the period and carrying events), decisions applied on time / late / still
 overdue / pending, the median delay from issue to the records in working days, the open review
-queue (size, oldest item's age in working days) and a ranking of the units.
+queue (size, oldest item's age in working days), the unit's use of the system in the period (its
+accounts that logged in, logins, documents handed in, changes made to files, look-ups: from the
+audit log) and a ranking of the units.
 
 Units are the children of the report's root (the Department: the province's departments and
 communes; a unit head: the units under them); everything is read through the store's public API
-and the actor's scope, so a unit head sees their own subtree only.
+and the actor's scope, so a unit head sees their own subtree only. The root's own use (the
+Department's batch runs, its staff) counts in the total, and in a row of the root only where the
+root has files or decisions of its own: the report evaluates the units below it.
 """
 from __future__ import annotations
 
@@ -36,6 +40,11 @@ class UnitFigures:
     median_delay: float | None = None  # working days, issue → records, over handled decisions
     review_open: int = 0
     review_oldest: int | None = None  # working days since the oldest open item was queued
+    accounts: int = 0  # the unit's accounts that logged in during the period
+    logins: int = 0
+    received: int = 0  # documents handed in (uploads, inbox, batch) and read into the records
+    changes: int = 0  # changes made to files: events applied, files created, corrections, edits
+    lookups: int = 0  # searches, files and documents opened, originals downloaded
     rank: int | None = None
 
     @property
@@ -102,7 +111,8 @@ def figures_to_dict(f: ReportFigures) -> dict[str, Any]:
 
 def _bucket() -> dict:
     return {"files": 0, "complete": 0, "gaps": Counter(), "decisions": 0, "on_time": 0, "late": 0,
-            "overdue": 0, "pending": 0, "delays": [], "review": []}
+            "overdue": 0, "pending": 0, "delays": [], "review": [], "accounts": set(), "logins": 0,
+            "received": 0, "changes": 0, "lookups": 0}
 
 
 def compute_figures(store: RecordsStore, actor: Actor, start: dt.date, end: dt.date,
@@ -146,8 +156,18 @@ def compute_figures(store: RecordsStore, actor: Actor, start: dt.date, end: dt.d
         b = at(item.unit)
         if b is not None:
             b["review"].append(item.created_at.date())
+    root_use = _bucket()  # the root's own use, where it has no row: the total's only
+    for use in store.unit_use(actor, root, start, end):
+        key = group(use.unit)
+        b = root_use if key == root and root not in buckets else at(use.unit)
+        if b is None:
+            continue
+        if use.logins:
+            b["accounts"].add(use.user)
+        for name in ("logins", "received", "changes", "lookups"):
+            b[name] += getattr(use, name)
     rows = [_figures(store, code, b, cal, today) for code, b in buckets.items()]
-    total = _figures(store, root, _merge(buckets.values()), cal, today)
+    total = _figures(store, root, _merge([*buckets.values(), root_use]), cal, today)
     return ReportFigures(root, store.tree.full_name(root) or root, start, end, today, _ranked(rows), total,
                          gap_names)
 
@@ -156,7 +176,7 @@ def _merge(parts) -> dict:
     out = _bucket()
     for b in parts:
         for key, value in b.items():
-            out[key] = out[key] + value
+            out[key] = out[key] | value if isinstance(value, set) else out[key] + value
     return out
 
 
@@ -167,7 +187,8 @@ def _figures(store: RecordsStore, code: str, b: dict, cal: WorkCalendar, today: 
         tuple(sorted(b["gaps"].items(), key=lambda kv: (-kv[1], kv[0]))), b["decisions"],
         b["on_time"], b["late"], b["overdue"], b["pending"],
         statistics.median(b["delays"]) if b["delays"] else None,
-        len(b["review"]), cal.workdays_between(oldest, today) if oldest else None)
+        len(b["review"]), cal.workdays_between(oldest, today) if oldest else None,
+        len(b["accounts"]), b["logins"], b["received"], b["changes"], b["lookups"])
 
 
 def _ranked(rows: list[UnitFigures]) -> tuple[UnitFigures, ...]:

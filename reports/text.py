@@ -50,6 +50,8 @@ def top_gaps(u: UnitFigures, n: int = 2) -> str:
 FILES_COLUMNS = ("STT", "Đơn vị", "Số hồ sơ", "Hồ sơ đầy đủ", "Tỷ lệ đầy đủ", "Thiếu sót phổ biến")
 UPDATE_COLUMNS = ("STT", "Đơn vị", "Quyết định nhận", "Đúng hạn", "Trễ hạn", "Quá hạn chưa cập nhật",
                   "Chưa đến hạn", "Tỷ lệ đúng hạn", "Trung vị thời gian cập nhật (ngày làm việc)")
+USE_COLUMNS = ("STT", "Đơn vị", "Tài khoản đã đăng nhập", "Lượt đăng nhập", "Văn bản tiếp nhận",
+               "Thay đổi hồ sơ", "Lượt tra cứu")
 RANK_COLUMNS = ("Hạng", "Đơn vị", "Điểm", "Tỷ lệ đúng hạn", "Tỷ lệ đầy đủ", "Mục chờ duyệt",
                 "Mục chờ lâu nhất (ngày làm việc)")
 
@@ -61,6 +63,10 @@ def files_row(i: int, u: UnitFigures) -> list[str]:
 def update_row(i: int, u: UnitFigures) -> list[str]:
     return [str(i), u.name, num(u.decisions), num(u.on_time), num(u.late), num(u.overdue), num(u.pending),
             pct(u.on_time_rate), num(u.median_delay)]
+
+
+def use_row(i: int, u: UnitFigures) -> list[str]:
+    return [str(i), u.name, num(u.accounts), num(u.logins), num(u.received), num(u.changes), num(u.lookups)]
 
 
 def rank_row(u: UnitFigures) -> list[str]:
@@ -81,6 +87,8 @@ def summary_paragraphs(f: ReportFigures) -> list[str]:
         f"(tỷ lệ đúng hạn {pct(t.on_time_rate)}; trung vị thời gian cập nhật {num(t.median_delay)} ngày làm việc).",
         f"Hàng đợi duyệt hiện còn {num(t.review_open)} mục"
         + (f", mục chờ lâu nhất đã {num(t.review_oldest)} ngày làm việc." if t.review_oldest is not None else "."),
+        f"Trong kỳ, {num(t.accounts)} tài khoản đã đăng nhập {num(t.logins)} lượt; hệ thống tiếp nhận "
+        f"{num(t.received)} văn bản, ghi {num(t.changes)} thay đổi vào hồ sơ và phục vụ {num(t.lookups)} lượt tra cứu.",
     ]
     if t.gaps:
         out.append("Các thiếu sót phổ biến nhất của hồ sơ: " + "; ".join(

@@ -25,6 +25,10 @@ def _updates(i, u: UnitFigures) -> list:
     return [i, u.unit, u.name, u.decisions, u.on_time, u.late, u.overdue, u.pending, u.on_time_rate, u.median_delay]
 
 
+def _use(i, u: UnitFigures) -> list:
+    return [i, u.unit, u.name, u.accounts, u.logins, u.received, u.changes, u.lookups]
+
+
 def _ranks(_, u: UnitFigures) -> list:
     return [u.rank, u.unit, u.name, u.score, u.on_time_rate, u.complete_share, u.review_open, u.review_oldest]
 
@@ -32,6 +36,7 @@ def _ranks(_, u: UnitFigures) -> list:
 _SHEETS = (  # title, headings (STT/Hạng, code, then the DOCX's columns), row builder, percent columns
     ("Hồ sơ", ("STT", "Mã đơn vị") + text.FILES_COLUMNS[1:], _files, {6}),
     ("Cập nhật", ("STT", "Mã đơn vị") + text.UPDATE_COLUMNS[1:], _updates, {9}),
+    ("Sử dụng", ("STT", "Mã đơn vị") + text.USE_COLUMNS[1:], _use, set()),
     ("Xếp hạng", ("Hạng", "Mã đơn vị") + text.RANK_COLUMNS[1:], _ranks, {4, 5, 6}),
 )
 

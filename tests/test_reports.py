@@ -71,14 +71,17 @@ def test_figures_match_the_hand_computed_half_year(scenario):
     f = compute_figures(scenario, ADMIN, *half_year(2026, 1))
     assert (f.root, f.start, f.end, f.today) == ("DN", D(2025, 12, 15), D(2026, 6, 14), D(2026, 6, 12))
     rows = {u.unit: u for u in f.units}
-    assert set(rows) == {"DN.SYT", "DN.STC"}
-    syt, stc = rows["DN.SYT"], rows["DN.STC"]
+    assert set(rows) == {"DN.SYT", "DN.STC", "DN.SNV"}
+    syt, stc, snv = rows["DN.SYT"], rows["DN.STC"], rows["DN.SNV"]
+    # The Department's own account read the decisions in: its use gives it a row, with nothing to rank.
+    assert (snv.files, snv.decisions, snv.review_open, snv.received, snv.rank) == (0, 0, 0, 4, None)
     assert (syt.files, syt.complete, syt.complete_share) == (3, 1, 0.3333)
     assert syt.gaps == (("NO-PERSONAL-ID", 1), ("NO-SALARY-HISTORY", 1))
     assert (syt.decisions, syt.on_time, syt.late, syt.overdue, syt.pending) == (3, 1, 1, 1, 0)
     assert (syt.on_time_rate, syt.median_delay, syt.review_open, syt.review_oldest) == (0.3333, 5.5, 1, 9)
     assert (stc.files, stc.complete, stc.decisions, stc.on_time, stc.median_delay, stc.review_open) == (1, 1, 1, 1, 1, 0)
-    assert [(u.unit, u.rank, u.score) for u in f.units] == [("DN.STC", 1, 1.0), ("DN.SYT", 2, 0.3333)]
+    assert [(u.unit, u.rank, u.score) for u in f.units] == [("DN.STC", 1, 1.0), ("DN.SYT", 2, 0.3333),
+                                                            ("DN.SNV", None, None)]
     t = f.total
     assert (t.files, t.complete, t.decisions, t.on_time, t.late, t.overdue) == (4, 2, 4, 2, 1, 1)
     assert (t.median_delay, t.review_open, t.review_oldest, t.on_time_rate) == (4, 1, 9, 0.5)
@@ -100,6 +103,42 @@ def test_a_unit_head_gets_only_their_subtree(scenario):
         compute_figures(scenario, STC_HEAD, *half_year(2026, 1), unit="DN.SYT")
 
 
+def test_each_units_use_of_the_system_comes_from_the_audit_log(scenario, tmp_path):
+    """R8.1: logins, documents handed in, changes and look-ups per unit for the period."""
+    import openpyxl
+
+    clerk, accountant = Actor("van-thu-syt", "DN.SYT.TCCB", "clerk"), Actor("ke-toan-stc", "DN.STC", "clerk")
+    for when, actor, action in [((2026, 3, 2, 8), clerk, "login"), ((2026, 3, 3, 8), clerk, "login"),
+                                ((2026, 3, 3, 9), clerk, "search"), ((2026, 3, 3, 10), clerk, "read_person"),
+                                ((2026, 3, 3, 11), clerk, "logout"),  # counts for nothing
+                                ((2025, 12, 14, 23, 59), accountant, "login"),  # the day before the period
+                                ((2026, 6, 14, 23, 0), accountant, "login"),  # its last evening
+                                ((2026, 6, 15, 8), accountant, "login")]:  # the next period
+        _at(scenario.config.clock, *when)
+        scenario.log_action(actor, action)
+    _at(scenario.config.clock, 2026, 6, 12, 9)
+    f = compute_figures(scenario, ADMIN, *half_year(2026, 1))
+    # The Department's own account read the four decisions of the period into the records.
+    department = [e for e in scenario.audit_trail(ADMIN, limit=1000)
+                  if e["unit"] == "DN.SNV" and D(2025, 12, 15) <= dt.date.fromisoformat(e["at"][:10])]
+    changes = sum(e["action"] in ("apply", "create_person", "correct_review", "edit_person", "supersede")
+                  for e in department)
+    assert changes >= 3
+    use = {u.unit: (u.accounts, u.logins, u.received, u.changes, u.lookups) for u in f.units}
+    assert use == {"DN.SYT": (1, 2, 0, 0, 2), "DN.STC": (1, 1, 0, 0, 0), "DN.SNV": (0, 0, 4, changes, 0)}
+    t = f.total
+    assert (t.accounts, t.logins, t.received, t.changes, t.lookups) == (2, 3, 4, changes, 2)
+    assert any("2 tài khoản đã đăng nhập 3 lượt" in p and "tiếp nhận 4 văn bản" in p
+               for p in __import__("reports.text", fromlist=["x"]).summary_paragraphs(f))
+    # A unit head sees the use of their own subtree only.
+    head = compute_figures(scenario, SYT_HEAD, *half_year(2026, 1))
+    assert {u.unit: u.logins for u in head.units} == {"DN.SYT": 0, "DN.SYT.TCCB": 2}
+    assert (head.total.accounts, head.total.logins, head.total.lookups) == (1, 2, 2)
+    semiannual(scenario, ADMIN, 2026, 1, tmp_path / "bc.xlsx")
+    rows = {r[1]: r for r in openpyxl.load_workbook(tmp_path / "bc.xlsx")["Sử dụng"].iter_rows(min_row=4, values_only=True)}
+    assert rows["DN.SYT"][3:8] == (1, 2, 0, 0, 2) and rows["DN"][3:5] == (2, 3)
+
+
 def test_the_date_is_written_per_decree_30():
     assert vn_date(D(2024, 3, 5)) == "ngày 05 tháng 3 năm 2024"
     assert vn_date(D(2026, 2, 12)) == "ngày 12 tháng 02 năm 2026"
@@ -114,13 +153,13 @@ def test_the_workbook_reads_back(scenario, tmp_path):
     import openpyxl
     out = semiannual(scenario, ADMIN, 2026, 1, tmp_path / "bc.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "bc.xlsx")
-    assert wb.sheetnames == ["Hồ sơ", "Cập nhật", "Xếp hạng"]
+    assert wb.sheetnames == ["Hồ sơ", "Cập nhật", "Sử dụng", "Xếp hạng"]
     ws = wb["Cập nhật"]
     assert "6 tháng đầu năm 2026" in ws["A1"].value
     rows = {r[1]: r for r in ws.iter_rows(min_row=4, values_only=True)}
     assert rows["DN.SYT"][3:9] == (3, 1, 1, 1, 0, 0.3333) and rows["DN.SYT"][9] == 5.5
     assert rows["DN"][2] == "Tổng cộng" and rows["DN"][3:7] == (4, 2, 1, 1)
     ranks = [r[:2] for r in wb["Xếp hạng"].iter_rows(min_row=4, values_only=True)]
-    assert ranks == [(1, "DN.STC"), (2, "DN.SYT")]
+    assert ranks == [(1, "DN.STC"), (2, "DN.SYT"), (None, "DN.SNV")]
     assert wb["Xếp hạng"]["D4"].number_format == "0.0%"
     assert out.total.files == 4

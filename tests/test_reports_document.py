@@ -48,8 +48,12 @@ def test_the_docx_has_the_decree_30_parts_and_the_figures(scenario, tmp_path):
     update = [[c.text for c in r.cells] for r in d.tables[2].rows]
     assert ["Sở Y tế", "3", "1", "1", "1", "0", "33,3%", "5,5"] in [r[1:] for r in update]
     assert update[-1][1:] == ["Tổng cộng", "4", "2", "1", "1", "0", "50,0%", "4"]
-    ranks = [[c.text for c in r.cells][:2] for r in d.tables[3].rows[1:]]
-    assert ranks == [["1", "Sở Tài chính"], ["2", "Sở Y tế"]]
+    use = [[c.text for c in r.cells] for r in d.tables[3].rows]
+    assert use[0][2:] == ["Tài khoản đã đăng nhập", "Lượt đăng nhập", "Văn bản tiếp nhận", "Thay đổi hồ sơ",
+                          "Lượt tra cứu"]
+    assert use[-1][1] == "Tổng cộng" and use[-1][4] == "4"  # the four decisions of the period read in
+    ranks = [[c.text for c in r.cells][:2] for r in d.tables[4].rows[1:]]
+    assert ranks == [["1", "Sở Tài chính"], ["2", "Sở Y tế"], ["—", "Sở Nội vụ"]]
     signer = [p.text for c in d.tables[-1].rows[0].cells for p in c.paragraphs if p.text]
     assert signer[0] == "Nơi nhận:" and "- Lưu: VT." in signer
     assert signer[-2:] == ["GIÁM ĐỐC", "Nguyễn Văn Giám"]

@@ -105,6 +105,10 @@ def test_the_dashboard_page_and_charts_show_the_same_figures(scenario):
     cells = [c.strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", total_row, re.S)]
     assert cells[0] == "Tổng" and cells[2] == str(f["total"]["files"]) and cells[5] == str(f["total"]["decisions"])
     assert cells[6:10] == [str(f["total"][k]) for k in KEYS]
+    # The head's own login is the subtree's use of the system in the period (audit log, R8.1).
+    assert f["total"]["logins"] >= 1 and f["total"]["accounts"] == 1
+    assert cells[13:15] == [f'{f["total"]["logins"]} ({f["total"]["accounts"]} TK)', str(f["total"]["received"])]
+    assert f'<strong>{f["total"]["logins"]}</strong> lượt' in page.text.split('id="use"')[1].split("</li>")[0]
     assert "3/QĐ-SYT" in page.text.split('id="overdue"')[1]  # the overdue decision, listed
     for chart in ("rates", "timeliness"):
         png = head.get(f"/api/reports/figures/{chart}.png", params=period)
