@@ -69,11 +69,13 @@ def user() -> None:
 @click.option("--role", required=True, type=click.Choice(sorted(ROLES)))
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               help="Mật khẩu (bỏ trống để nhập khi được hỏi).")
-def user_add(name: str, unit: str, role: str, password: str) -> None:
-    """Tạo tài khoản NAME thuộc đơn vị --unit với vai trò --role."""
+@click.option("--holder", default=None, help="Họ và tên cán bộ được cấp tài khoản.")
+def user_add(name: str, unit: str, role: str, password: str, holder: str | None) -> None:
+    """Tạo tài khoản NAME thuộc đơn vị --unit với vai trò --role (cho cán bộ --holder)."""
     with _accounts() as (accounts, records):
-        created = accounts.add(name, unit, role, password, created_by=CLI_USER)
-        _audit(records, "account_issue", target=created.name, unit=created.unit, role=created.role)
+        created = accounts.add(name, unit, role, password, created_by=CLI_USER, holder=holder)
+        _audit(records, "account_issue", target=created.name, unit=created.unit, role=created.role,
+               holder=accounts.account(created.name).holder)
     click.echo(f"Đã tạo tài khoản {created.name} ({created.role_label}, đơn vị {created.unit}).")
 
 

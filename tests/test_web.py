@@ -252,9 +252,16 @@ def test_cli_user_add(tmp_path, monkeypatch):
     assert again.exit_code == 1 and "đã tồn tại" in again.output
     bad = runner.invoke(group, ["user", "add", "x", "--unit", "NOPE", "--role", "clerk", "--password", PASSWORD])
     assert bad.exit_code == 1 and "cây tổ chức" in bad.output
+    named = runner.invoke(group, ["user", "add", "lan", "--unit", "DN.SYT", "--role", "clerk", "--password", PASSWORD,
+                                  "--holder", "Trần Thị Lan"])
+    numbered = runner.invoke(group, ["user", "add", "vt2", "--unit", "DN.SYT", "--role", "clerk", "--password",
+                                     PASSWORD, "--holder", "Văn thư 2"])
+    assert named.exit_code == 0 and numbered.exit_code == 1 and "họ và tên" in numbered.output
     app = make_app(tmp_path)
     try:
         assert TestClient(app).post("/api/login", json={"username": "hoa", "password": PASSWORD}).status_code == 200
+        assert app.state.web.accounts.account("lan").holder == "Trần Thị Lan"
+        assert app.state.web.accounts.account("hoa").holder is None  # the first accounts, made at installation
     finally:
         app.state.web.close()
 

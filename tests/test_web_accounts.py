@@ -42,18 +42,27 @@ def test_who_reviews_which_accounts(app):
 
 def test_issue_then_first_login_must_change_the_password(app):
     head = login(app, "head_syt")
-    r = head.post("/api/accounts", json={"name": "vt.bv", "unit": "DN.SYT.BVDK", "role": "clerk"})
+    r = head.post("/api/accounts", json={"name": "vt.bv", "unit": "DN.SYT.BVDK", "role": "clerk",
+                                          "holder": "  Nguyễn  Thị Thư "})
     assert r.status_code == 200, r.text
+    assert r.json()["holder"] == "Nguyễn Thị Thư"  # the named staff member (R7.1), spaces tidied
+    listed = {a["name"]: a for a in head.get("/api/accounts").json()["accounts"]}
+    assert listed["vt.bv"]["holder"] == "Nguyễn Thị Thư" and listed["head_syt"]["holder"] is None
+    nobody = head.post("/api/accounts", json={"name": "chung.bv", "unit": "DN.SYT.BVDK", "role": "clerk"})
+    numbered = head.post("/api/accounts", json={"name": "chung.bv", "unit": "DN.SYT.BVDK", "role": "clerk",
+                                                "holder": "Văn thư 2"})
+    assert nobody.status_code == numbered.status_code == 400 and "họ và tên" in nobody.json()["detail"]
+    assert head.get("/api/audit").json()["entries"][0]["after"]["holder"] == "Nguyễn Thị Thư"
     temporary = r.json()["temporary_password"]
     assert len(temporary) >= 12 and r.json()["must_change_password"] is True
-    outside = head.post("/api/accounts", json={"name": "x.stc", "unit": "DN.STC", "role": "clerk"})
-    unknown = head.post("/api/accounts", json={"name": "x.stc", "unit": "KHONG.CO", "role": "clerk"})
+    outside = head.post("/api/accounts", json={"name": "x.stc", "unit": "DN.STC", "role": "clerk", "holder": "Lê Văn Khác"})
+    unknown = head.post("/api/accounts", json={"name": "x.stc", "unit": "KHONG.CO", "role": "clerk", "holder": "Lê Văn Khác"})
     assert outside.status_code == unknown.status_code == 400
     assert outside.json()["detail"].replace("DN.STC", "?") == unknown.json()["detail"].replace("KHONG.CO", "?")
     assert outside.json()["code"] == "WEB-ACCOUNT-INVALID"
-    escalate = head.post("/api/accounts", json={"name": "x.adm", "unit": "DN.SYT", "role": "dept_admin"})
+    escalate = head.post("/api/accounts", json={"name": "x.adm", "unit": "DN.SYT", "role": "dept_admin", "holder": "Lê Văn Khác"})
     assert escalate.status_code == 400 and "quản trị" in escalate.json()["detail"]
-    assert head.post("/api/accounts", json={"name": "vt.bv", "unit": "DN.SYT", "role": "clerk"}).status_code == 400
+    assert head.post("/api/accounts", json={"name": "vt.bv", "unit": "DN.SYT", "role": "clerk", "holder": "Lê Văn Khác"}).status_code == 400
 
     new = login(app, "vt.bv", temporary)
     assert new.get("/api/me").json()["must_change_password"] is True
@@ -137,10 +146,16 @@ def test_accounts_pages_issue_reset_and_change_password(app):
     page = head.get("/accounts").text
     token = form_token(page)
     assert 'value="DN.SYT"' not in page  # no unit outside the subtree is offered
-    issued = head.post("/accounts", data={"name": "cb.stc", "unit": "DN.STC", "role": "officer", "csrf_token": token})
+    assert 'name="holder" required' in page
+    issued = head.post("/accounts", data={"name": "cb.stc", "unit": "DN.STC", "role": "officer",
+                                          "holder": "Phạm Văn Cán", "csrf_token": token})
     assert issued.status_code == 200 and "Mật khẩu tạm thời" in issued.text
+    row = issued.text.split('<tr data-name="cb.stc">')[1].split("</tr>")[0]
+    assert "Phạm Văn Cán" in row
+    assert "chưa ghi người sử dụng" in issued.text.split('<tr data-name="head_stc">')[1].split("</tr>")[0]
     temporary = issued.text.split('id="temporary-password">')[1].split("<")[0]
-    bad = head.post("/accounts", data={"name": "cb stc", "unit": "DN.STC", "role": "officer", "csrf_token": token})
+    bad = head.post("/accounts", data={"name": "cb stc", "unit": "DN.STC", "role": "officer",
+                                       "holder": "Phạm Văn Cán", "csrf_token": token})
     assert bad.status_code == 400 and "Tên đăng nhập" in bad.text
     user = TestClient(app)
     form = form_token(user.get("/login").text)

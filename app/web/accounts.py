@@ -6,8 +6,10 @@ Records has no account table, so users live in `web_user` in the web app's own d
 a `records.Actor` role: the records store enforces what the role may do, the unit gives the scope.
 Who may manage whose account is decided in `app.web.admin`; this module only keeps the accounts.
 
-An account issued or reset by an administrator gets a generated temporary password and must
-change it at the next login (`must_change`). Every password change bumps the account's `epoch`,
+An account is issued to a named staff member (`holder`, R7.1: accounts per unit to named staff,
+revoked when staff change); only the installation's first accounts, made from the command line,
+may lack one. An account issued or reset by an administrator gets a generated temporary password
+and must change it at the next login (`must_change`). Every password change bumps the account's `epoch`,
 which the session carries: sessions opened before the change end.
 """
 from __future__ import annotations
@@ -35,6 +37,7 @@ ROLES: dict[str, tuple[str, str]] = {
 }
 MIN_PASSWORD = 8
 _NAME = re.compile(r"^[\w.@-]{2,64}$")
+_HOLDER_MAX = 120
 # No look-alike characters (0/O, 1/l/I): a temporary password is read aloud or copied by hand.
 _ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -70,6 +73,7 @@ class Account:
     revoked_at: str | None
     revoked_by: str | None
     last_login: str | None
+    holder: str | None = None  # the staff member's full name
 
     @property
     def role_label(self) -> str:
@@ -79,7 +83,7 @@ class Account:
         return {"name": self.name, "unit": self.unit, "role": self.role, "role_label": self.role_label,
                 "active": self.active, "must_change_password": self.must_change, "created_at": self.created_at,
                 "created_by": self.created_by, "revoked_at": self.revoked_at, "revoked_by": self.revoked_by,
-                "last_login": self.last_login}
+                "last_login": self.last_login, "holder": self.holder}
 
 
 class AccountError(ValueError):
@@ -112,8 +116,9 @@ class Accounts:
         self._dummy = self.hasher.hash("không-có-tài-khoản")
 
     def add(self, name: str, unit: str, role: str, password: str, *, created_by: str | None = None,
-            must_change: bool = False) -> User:
+            must_change: bool = False, holder: str | None = None) -> User:
         name = nfc(name.strip())
+        holder = _holder(holder) if holder is not None and holder.strip() else None
         if role not in ROLES:
             raise AccountError(f"Vai trò '{role}' không hợp lệ; chọn một trong: {', '.join(ROLES)}.")
         if not self.unit_exists(unit):
@@ -124,14 +129,16 @@ class Accounts:
         if self.db.one("SELECT 1 FROM web_user WHERE name = ?", (name,)) is not None:
             raise AccountError(f"Tài khoản '{name}' đã tồn tại.")
         self.db.write("INSERT INTO web_user (name, unit, role, password_hash, active, created_at, created_by, "
-                      "must_change) VALUES (?, ?, ?, ?, 1, ?, ?, ?)",
-                      (name, unit, role, self.hasher.hash(password), _now(), created_by, int(must_change)))
+                      "must_change, holder) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)",
+                      (name, unit, role, self.hasher.hash(password), _now(), created_by, int(must_change), holder))
         return User(name, unit, role, must_change)
 
-    def issue(self, name: str, unit: str, role: str, by: str) -> tuple[User, str]:
-        """A new account with a temporary password (returned once) to change at the first login."""
+    def issue(self, name: str, unit: str, role: str, by: str, holder: str) -> tuple[User, str]:
+        """A new account for the staff member `holder`, with a temporary password (returned once)
+        to change at the first login."""
         password = temporary_password()
-        return self.add(name, unit, role, password, created_by=by, must_change=True), password
+        return self.add(name, unit, role, password, created_by=by, must_change=True,
+                        holder=_holder(holder)), password
 
     def get(self, name: str) -> User | None:
         row = self.db.one("SELECT * FROM web_user WHERE name = ? AND active = 1", (name,))
@@ -183,6 +190,15 @@ class Accounts:
         return [_account(r) for r in self.db.all(f"SELECT * FROM web_user{where} ORDER BY unit, name")]
 
 
+def _holder(holder: str | None) -> str:
+    """The staff member's full name, as written (NFC, spaces tidied), or AccountError."""
+    name = " ".join(nfc(holder or "").split())
+    if len(name) < 2 or len(name) > _HOLDER_MAX or any(ch.isdigit() for ch in name):
+        raise AccountError("Cần họ và tên của cán bộ được cấp tài khoản (tài khoản cấp cho từng người, "
+                           f"không cấp dùng chung); 2–{_HOLDER_MAX} ký tự, không có chữ số.")
+    return name
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"Mật khẩu cần từ {MIN_PASSWORD} ký tự trở lên.")
@@ -190,7 +206,8 @@ def _check_password(password: str) -> None:
 
 def _account(row) -> Account:
     return Account(row["name"], row["unit"], row["role"], bool(row["active"]), bool(row["must_change"]),
-                   row["created_at"], row["created_by"], row["revoked_at"], row["revoked_by"], row["last_login"])
+                   row["created_at"], row["created_by"], row["revoked_at"], row["revoked_by"], row["last_login"],
+                   row["holder"])
 
 
 class Throttle:

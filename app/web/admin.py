@@ -52,16 +52,19 @@ def _target(web: WebState, user: User, name: str) -> Account:
     return account
 
 
-def issue(web: WebState, request: Request, user: User, name: str, unit: str, role: str) -> tuple[User, str]:
+def issue(web: WebState, request: Request, user: User, name: str, unit: str, role: str,
+          holder: str) -> tuple[User, str]:
     if not _in_scope(web, user, unit.strip()):  # unknown and out-of-scope units read alike
         raise AccountRefused(f"Đơn vị '{unit}' không thuộc phạm vi quản lý của bạn.")
     if role == "dept_admin" and user.role != "dept_admin":
         raise AccountRefused("Chỉ quản trị Sở Nội vụ cấp được tài khoản quản trị Sở Nội vụ.")
     try:
-        created, password = web.accounts.issue(name, unit.strip(), role, by=user.name)
+        created, password = web.accounts.issue(name, unit.strip(), role, by=user.name, holder=holder)
     except AccountError as exc:
         raise AccountRefused(str(exc)) from None
-    web.audit(user, "account_issue", request, target=created.name, unit=created.unit, role=created.role)
+    holder_name = web.accounts.account(created.name).holder  # type: ignore[union-attr]
+    web.audit(user, "account_issue", request, target=created.name, unit=created.unit, role=created.role,
+              holder=holder_name)
     return created, password
 
 
@@ -111,11 +114,12 @@ def list_accounts(request: Request, include_revoked: bool = True, user: User = D
 
 @api.post("/accounts", dependencies=[Depends(check_csrf)])
 def issue_account(request: Request, name: str = Body(...), unit: str = Body(...), role: str = Body(...),
-                  user: User = Depends(manager)) -> dict[str, Any]:
-    """Issue an account in the user's subtree; the temporary password is returned once."""
-    created, password = issue(state(request), request, user, name, unit, role)
+                  holder: str = Body(""), user: User = Depends(manager)) -> dict[str, Any]:
+    """Issue an account to the staff member `holder` in the user's subtree; the temporary password
+    is returned once."""
+    created, password = issue(state(request), request, user, name, unit, role, holder)
     return {"name": created.name, "unit": created.unit, "role": created.role, "temporary_password": password,
-            "must_change_password": True}
+            "must_change_password": True, "holder": state(request).accounts.account(created.name).holder}
 
 
 @api.post("/accounts/{name}/revoke", dependencies=[Depends(check_csrf)])
@@ -176,9 +180,9 @@ def accounts(request: Request, user: User = Depends(manager)) -> HTMLResponse:
 
 @pages.post("/accounts", dependencies=[Depends(check_csrf)])
 def accounts_issue(request: Request, name: str = Form(...), unit: str = Form(...), role: str = Form(...),
-                   user: User = Depends(manager)) -> Response:
+                   holder: str = Form(""), user: User = Depends(manager)) -> Response:
     try:
-        created, password = issue(state(request), request, user, name, unit, role)
+        created, password = issue(state(request), request, user, name, unit, role, holder)
     except AccountRefused as exc:
         return accounts_page(request, user, status=400, error=exc.message)
     return accounts_page(request, user, secret={"name": created.name, "password": password, "new": True})

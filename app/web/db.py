@@ -42,6 +42,7 @@ _ADDED = (
     ("web_user", "revoked_by", "TEXT"),
     ("web_user", "last_login", "TEXT"),
     ("web_user", "epoch", "INTEGER NOT NULL DEFAULT 0"),  # bumped on a password change: older sessions end
+    ("web_user", "holder", "TEXT"),  # the staff member the account was issued to (R7.1)
 )
 
 
