@@ -147,7 +147,7 @@ def _body(doc, f: ReportFigures, meta) -> None:
     if f.units:
         _chart(doc, charts.rates_chart(f.units), "Biểu đồ 2. Tỷ lệ cập nhật đúng hạn và tỷ lệ hồ sơ đầy đủ")
     _para(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ", bold=True, align=_JUSTIFY, indent=True, after=3)
-    for sentence in meta.proposals:
+    for sentence in meta.proposals if meta.proposals is not None else text.proposals(f):
         _para(doc, sentence, align=_JUSTIFY, indent=True, after=3)
     closing = _para(doc, f"Trên đây là báo cáo của {meta.issuer_title} về {meta.subject_tail}./.",
                     align=_JUSTIFY, indent=True, after=12)

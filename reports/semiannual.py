@@ -2,7 +2,8 @@
 figures for the half year, written as a Decree 30/2020 DOCX or an XLSX workbook.
 
 `ReportMeta` carries what a clerk fills in: the issuer, the number (left blank for the
-registry to fill: "…/BC-SNV"), place and date, the signer, the recipients.
+registry to fill: "…/BC-SNV"), place and date, the signer, the recipients; the proposals are
+drafted from the figures, naming the units each is for, unless the clerk gives their own.
 """
 from __future__ import annotations
 
@@ -16,12 +17,6 @@ from reports.figures import ReportFigures, compute_figures, half_year
 
 _RECIPIENTS = ("Bộ Nội vụ (để báo cáo)", "Thường trực Tỉnh ủy (để báo cáo)", "UBND tỉnh (để báo cáo)",
                "Các sở, ban, ngành tỉnh", "UBND các xã, phường")
-_PROPOSALS = (
-    "Đề nghị các đơn vị có quyết định quá hạn chưa cập nhật khẩn trương cập nhật vào hồ sơ điện tử và "
-    "giải quyết các mục còn tồn trong hàng đợi duyệt.",
-    "Đề nghị các đơn vị rà soát, bổ sung các thông tin còn thiếu trong hồ sơ điện tử CBCCVC, "
-    "trước hết là số định danh cá nhân và diễn biến lương.",
-)
 
 
 @dataclass(frozen=True)
@@ -37,7 +32,7 @@ class ReportMeta:
     signer_title: str = "GIÁM ĐỐC"
     signer_name: str = "[Họ và tên người ký]"
     recipients: tuple[str, ...] = _RECIPIENTS
-    proposals: tuple[str, ...] = _PROPOSALS
+    proposals: tuple[str, ...] | None = None  # None: drafted from the figures (text.proposals)
     scope_name: str | None = None  # set for a unit's own report: named in the subject
 
     @property

@@ -74,6 +74,39 @@ def rank_row(u: UnitFigures) -> list[str]:
             num(u.review_open), num(u.review_oldest)]
 
 
+def proposals(f: ReportFigures) -> list[str]:
+    """Section IV drafted from the figures: each request names the units it is for — overdue
+    decisions, open review items, completeness under the report's own overall share, and units
+    with files or decisions whose accounts never logged in during the period (R8.1)."""
+    def names(units, count=None) -> str:
+        return ", ".join(f"{u.name} ({num(count(u))})" if count else u.name for u in units)
+
+    overdue = [u for u in f.units if u.overdue]
+    queued = [u for u in f.units if u.review_open]
+    share = f.total.complete_share
+    incomplete = sorted((u for u in f.units if share is not None and u.complete_share is not None
+                         and u.complete_share < share), key=lambda u: (u.complete_share, u.unit))
+    idle = [u for u in f.units if not u.logins and (u.files or u.decisions)]
+    out = []
+    if overdue:
+        out.append(f"Đề nghị {names(overdue, lambda u: u.overdue)} khẩn trương cập nhật vào hồ sơ điện tử các "
+                   "quyết định đã quá hạn (số trong ngoặc là số quyết định).")
+    if queued:
+        out.append(f"Đề nghị {names(queued, lambda u: u.review_open)} giải quyết các mục còn tồn trong hàng đợi "
+                   "duyệt (số trong ngoặc là số mục).")
+    if incomplete:
+        gaps = "; ".join(gap_name(code).lower() for code, _ in f.total.gaps[:2])
+        out.append(f"Đề nghị {names(incomplete)} rà soát, bổ sung hồ sơ điện tử CBCCVC: tỷ lệ hồ sơ đầy đủ của "
+                   f"các đơn vị này thấp hơn mức chung {pct(share)}" + (f" (thiếu sót phổ biến: {gaps})." if gaps else "."))
+    if idle:
+        out.append(f"Đề nghị {names(idle)} sử dụng hệ thống để cập nhật, khai thác hồ sơ: trong kỳ chưa có "
+                   "tài khoản nào của đơn vị đăng nhập.")
+    if not out:
+        out.append("Đề nghị các đơn vị tiếp tục duy trì việc cập nhật quyết định vào hồ sơ điện tử đúng hạn "
+                   "và giữ hồ sơ đầy đủ, nhất quán.")
+    return [nfc(p) for p in out]
+
+
 def summary_paragraphs(f: ReportFigures) -> list[str]:
     """The narrative of section I: the province's (or the subtree's) totals in sentences."""
     t = f.total

@@ -163,3 +163,22 @@ def test_the_workbook_reads_back(scenario, tmp_path):
     assert ranks == [(1, "DN.STC"), (2, "DN.SYT"), (None, "DN.SNV")]
     assert wb["Xếp hạng"]["D4"].number_format == "0.0%"
     assert out.total.files == 4
+
+
+def test_proposals_name_only_the_units_they_are_for():
+    from reports.figures import ReportFigures, UnitFigures
+    from reports.text import proposals
+
+    good = UnitFigures("DN.STC", "Sở Tài chính", files=4, complete=4, decisions=2, on_time=2, logins=3, accounts=1)
+    idle = UnitFigures("DN.SGD", "Sở Giáo dục và Đào tạo", files=2, complete=1, gaps=(("NO-BIRTH-DATE", 1),))
+    total = UnitFigures("DN", "Tỉnh Đồng Nai", files=6, complete=5, gaps=(("NO-BIRTH-DATE", 1),), logins=3)
+    f = ReportFigures("DN", "Tỉnh Đồng Nai", D(2025, 12, 15), D(2026, 6, 14), D(2026, 6, 12), (good, idle), total)
+    said = proposals(f)
+    assert said == [
+        "Đề nghị Sở Giáo dục và Đào tạo rà soát, bổ sung hồ sơ điện tử CBCCVC: tỷ lệ hồ sơ đầy đủ của các đơn vị "
+        "này thấp hơn mức chung 83,3% (thiếu sót phổ biến: thiếu ngày sinh).",
+        "Đề nghị Sở Giáo dục và Đào tạo sử dụng hệ thống để cập nhật, khai thác hồ sơ: trong kỳ chưa có tài khoản "
+        "nào của đơn vị đăng nhập."]
+    only_good = ReportFigures("DN", "Tỉnh Đồng Nai", f.start, f.end, f.today, (good,), good)
+    assert proposals(only_good) == ["Đề nghị các đơn vị tiếp tục duy trì việc cập nhật quyết định vào hồ sơ điện "
+                                    "tử đúng hạn và giữ hồ sơ đầy đủ, nhất quán."]

@@ -54,6 +54,13 @@ def test_the_docx_has_the_decree_30_parts_and_the_figures(scenario, tmp_path):
     assert use[-1][1] == "Tổng cộng" and use[-1][4] == "4"  # the four decisions of the period read in
     ranks = [[c.text for c in r.cells][:2] for r in d.tables[4].rows[1:]]
     assert ranks == [["1", "Sở Tài chính"], ["2", "Sở Y tế"], ["—", "Sở Nội vụ"]]
+    # Section IV names the units each request is for (drafted from the figures).
+    iv = body[body.index("IV. ĐỀ XUẤT, KIẾN NGHỊ") + 1:]
+    assert iv[0].startswith("Đề nghị Sở Y tế (1) khẩn trương cập nhật")  # its overdue decision
+    assert iv[1].startswith("Đề nghị Sở Y tế (1) giải quyết các mục")  # its review item
+    assert iv[2].startswith("Đề nghị Sở Y tế rà soát") and "thấp hơn mức chung 50,0%" in iv[2]
+    assert iv[3].startswith("Đề nghị Sở Tài chính, Sở Y tế sử dụng hệ thống")  # no login in the period
+    assert not any("Sở Nội vụ" in p for p in iv[:4])  # no files, no decisions: nothing to ask of it
     signer = [p.text for c in d.tables[-1].rows[0].cells for p in c.paragraphs if p.text]
     assert signer[0] == "Nơi nhận:" and "- Lưu: VT." in signer
     assert signer[-2:] == ["GIÁM ĐỐC", "Nguyễn Văn Giám"]
