@@ -197,3 +197,25 @@ def test_cli_lists_and_resets(tmp_path, monkeypatch):
     finally:
         app.state.web.close()
     assert runner.invoke(group, ["user", "reset-password", "khong.co"]).exit_code == 1
+
+
+def test_an_unnamed_account_gets_its_holder_once_and_never_another(app):
+    head = login(app, "head_syt")
+    r = head.post("/api/accounts/clerk_bv/holder", json={"holder": "Đỗ Thị Hoà"})
+    assert r.status_code == 200 and r.json() == {"name": "clerk_bv", "holder": "Đỗ Thị Hoà"}
+    again = head.post("/api/accounts/clerk_bv/holder", json={"holder": "Người Khác"})
+    assert again.status_code == 400 and "thu hồi tài khoản này và cấp tài khoản mới" in again.json()["detail"]
+    assert head.post("/api/accounts/head_bv/holder", json={"holder": "Số 2"}).status_code == 400  # digits
+    assert head.post("/api/accounts/head_stc/holder", json={"holder": "Ai Đó"}).status_code == 404  # not in scope
+    assert head.post("/api/accounts/head_syt/holder", json={"holder": "Tự Mình"}).status_code == 400  # not oneself
+    listed = {a["name"]: a["holder"] for a in head.get("/api/accounts").json()["accounts"]}
+    assert listed["clerk_bv"] == "Đỗ Thị Hoà" and listed["head_bv"] is None
+    entry = head.get("/api/audit").json()["entries"][0]
+    assert entry["action"] == "account_holder" and entry["after"]["holder"] == "Đỗ Thị Hoà"
+    page = head.get("/accounts").text
+    row = page.split('<tr data-name="head_bv">')[1].split("</tr>")[0]
+    assert 'action="/accounts/head_bv/holder"' in row
+    named = head.post("/accounts/head_bv/holder", data={"holder": "Vũ Văn Sỹ", "csrf_token": form_token(page)},
+                      follow_redirects=True)
+    assert named.status_code == 200 and "Đã ghi người sử dụng" in named.text
+    assert "Vũ Văn Sỹ" in named.text.split('<tr data-name="head_bv">')[1].split("</tr>")[0]

@@ -159,6 +159,17 @@ class Accounts:
     def mark_login(self, name: str) -> None:
         self.db.write("UPDATE web_user SET last_login = ? WHERE name = ?", (_now(), name))
 
+    def name_holder(self, name: str, holder: str) -> str:
+        """Record who holds an account that was made without a name (at installation); returns
+        the name as kept. An account's holder is never changed: when staff change, the account is
+        revoked and a new one issued (R7.1)."""
+        holder = _holder(holder)
+        if not self.db.write("UPDATE web_user SET holder = ? WHERE name = ? AND active = 1 AND holder IS NULL",
+                             (holder, name)):
+            raise AccountError(f"Tài khoản '{name}' đã ghi người sử dụng hoặc không còn hoạt động. Khi đổi "
+                               "người sử dụng, hãy thu hồi tài khoản này và cấp tài khoản mới.")
+        return holder
+
     def revoke(self, name: str, by: str | None = None) -> None:
         if not self.db.write("UPDATE web_user SET active = 0, revoked_at = ?, revoked_by = ?, epoch = epoch + 1 "
                              "WHERE name = ? AND active = 1", (_now(), by, name)):

@@ -88,6 +88,16 @@ def reset(web: WebState, request: Request, user: User, name: str) -> str:
     return password
 
 
+def name_holder(web: WebState, request: Request, user: User, name: str, holder: str) -> str:
+    account = _target(web, user, name)
+    try:
+        kept = web.accounts.name_holder(account.name, holder)
+    except AccountError as exc:
+        raise AccountRefused(str(exc)) from None
+    web.audit(user, "account_holder", request, target=account.name, unit=account.unit, holder=kept)
+    return kept
+
+
 def change_own(web: WebState, request: Request, user: User, current: str, new: str) -> User:
     try:
         changed = web.accounts.change_password(user.name, current, new)
@@ -126,6 +136,13 @@ def issue_account(request: Request, name: str = Body(...), unit: str = Body(...)
 def revoke_account(name: str, request: Request, user: User = Depends(manager)) -> dict[str, Any]:
     account = revoke(state(request), request, user, name)
     return {"name": account.name, "active": False}
+
+
+@api.post("/accounts/{name}/holder", dependencies=[Depends(check_csrf)])
+def set_holder(name: str, request: Request, holder: str = Body(..., embed=True),
+               user: User = Depends(manager)) -> dict[str, Any]:
+    """Name the staff member holding an account made without one; never changes a named holder."""
+    return {"name": name, "holder": name_holder(state(request), request, user, name, holder)}
 
 
 @api.post("/accounts/{name}/reset-password", dependencies=[Depends(check_csrf)])
@@ -189,9 +206,13 @@ def accounts_issue(request: Request, name: str = Form(...), unit: str = Form(...
 
 
 @pages.post("/accounts/{name}/{action}", dependencies=[Depends(check_csrf)])
-def accounts_action(name: str, action: str, request: Request, user: User = Depends(manager)) -> Response:
+def accounts_action(name: str, action: str, request: Request, holder: str = Form(""),
+                    user: User = Depends(manager)) -> Response:
     web = state(request)
     try:
+        if action == "holder":
+            name_holder(web, request, user, name, holder)
+            return RedirectResponse("/accounts?done=holder", status_code=303)
         if action == "revoke":
             revoke(web, request, user, name)
             return RedirectResponse("/accounts?done=revoke", status_code=303)
