@@ -75,7 +75,7 @@ def user_add(name: str, unit: str, role: str, password: str, holder: str | None)
     with _accounts() as (accounts, records):
         created = accounts.add(name, unit, role, password, created_by=CLI_USER, holder=holder)
         _audit(records, "account_issue", target=created.name, unit=created.unit, role=created.role,
-               holder=accounts.account(created.name).holder)
+               holder=created.holder)
     click.echo(f"Đã tạo tài khoản {created.name} ({created.role_label}, đơn vị {created.unit}).")
 
 

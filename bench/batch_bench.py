@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import resource
@@ -210,11 +211,10 @@ def run(files: list[Path], work: Path, threads: list[int], rounds: int, repeats:
     ingest_batch([str(files[0])], home=str(work / "warm-up"))  # ephemeral server, spaCy, imports
     warm_up = time.perf_counter() - started
     cores = os.cpu_count() or 1
-    home = {"n": 0}
+    runs = itertools.count(1)
 
     def fresh(name: str) -> Path:  # a new data folder for every run of a side
-        home["n"] += 1
-        return work / f"{name}-{home['n']}"
+        return work / f"{name}-{next(runs)}"
 
     sides = [Side("sequential loop, 1 OCR thread", lambda f: sequential(f, fresh("seq1"), 1)),
              Side(f"sequential loop, {cores} OCR threads", lambda f: sequential(f, fresh("seq"), None))]

@@ -49,6 +49,7 @@ class User:
     role: str
     must_change: bool = False
     epoch: int = 0
+    holder: str | None = None  # the staff member's full name
 
     @property
     def actor(self) -> Actor:
@@ -100,7 +101,7 @@ def _now() -> str:
 
 
 def _user(row) -> User:
-    return User(row["name"], row["unit"], row["role"], bool(row["must_change"]), int(row["epoch"]))
+    return User(row["name"], row["unit"], row["role"], bool(row["must_change"]), int(row["epoch"]), row["holder"])
 
 
 class Accounts:
@@ -131,7 +132,7 @@ class Accounts:
         self.db.write("INSERT INTO web_user (name, unit, role, password_hash, active, created_at, created_by, "
                       "must_change, holder) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)",
                       (name, unit, role, self.hasher.hash(password), _now(), created_by, int(must_change), holder))
-        return User(name, unit, role, must_change)
+        return User(name, unit, role, must_change, holder=holder)
 
     def issue(self, name: str, unit: str, role: str, by: str, holder: str) -> tuple[User, str]:
         """A new account for the staff member `holder`, with a temporary password (returned once)

@@ -62,9 +62,8 @@ def issue(web: WebState, request: Request, user: User, name: str, unit: str, rol
         created, password = web.accounts.issue(name, unit.strip(), role, by=user.name, holder=holder)
     except AccountError as exc:
         raise AccountRefused(str(exc)) from None
-    holder_name = web.accounts.account(created.name).holder  # type: ignore[union-attr]
     web.audit(user, "account_issue", request, target=created.name, unit=created.unit, role=created.role,
-              holder=holder_name)
+              holder=created.holder)
     return created, password
 
 
@@ -129,7 +128,7 @@ def issue_account(request: Request, name: str = Body(...), unit: str = Body(...)
     is returned once."""
     created, password = issue(state(request), request, user, name, unit, role, holder)
     return {"name": created.name, "unit": created.unit, "role": created.role, "temporary_password": password,
-            "must_change_password": True, "holder": state(request).accounts.account(created.name).holder}
+            "must_change_password": True, "holder": created.holder}
 
 
 @api.post("/accounts/{name}/revoke", dependencies=[Depends(check_csrf)])
