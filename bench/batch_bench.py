@@ -205,10 +205,10 @@ def run(files: list[Path], work: Path, threads: list[int], rounds: int, repeats:
     """The sides take turns on `rounds` slices of the corpus (each a mix of every kind), `repeats`
     times over, in a rotating order, so that a machine whose load comes and goes weighs on all of
     them alike. Each side works in its own data folder per repeat (nothing is skipped as seen)."""
-    from flows.batch import ingest_batch
+    from flows.batch import run_here
 
     started = time.perf_counter()
-    ingest_batch([str(files[0])], home=str(work / "warm-up"))  # ephemeral server, spaCy, imports
+    run_here([str(files[0])], home=str(work / "warm-up"))  # the temporary server as run_here starts it, spaCy, imports
     warm_up = time.perf_counter() - started
     cores = os.cpu_count() or 1
     runs = itertools.count(1)

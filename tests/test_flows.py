@@ -122,6 +122,27 @@ def test_flow_runs_here_send_heartbeats_only_to_a_server():
     assert beat is not None
 
 
+def test_a_temporary_server_started_for_local_runs_keeps_no_event_feed_and_no_automations():
+    """What Prefect passes to the temporary server's process (SubprocessASGIServer: the current
+    settings as environment variables) says so; a configured server is left alone."""
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    from flows.prefect_settings import local_runs
+
+    def server_environment() -> dict[str, str]:
+        return get_current_settings().to_environment_variables(exclude_unset=True)
+
+    with temporary_settings({PREFECT_API_URL: None}), local_runs():
+        environment = server_environment()
+        services = get_current_settings().server.services
+        assert not services.event_persister.enabled and not services.triggers.enabled
+    assert environment["PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED"] == "False"
+    assert environment["PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED"] == "False"
+    with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:4200/api"}), local_runs():
+        services = get_current_settings().server.services
+        assert services.event_persister.enabled and services.triggers.enabled
+
+
 def test_a_bad_file_is_one_failed_item_never_a_failed_batch(prefect_api, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
