@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -129,11 +130,8 @@ def test_a_temporary_server_started_for_local_runs_keeps_no_event_feed_and_no_au
 
     from flows.prefect_settings import local_runs
 
-    def server_environment() -> dict[str, str]:
-        return get_current_settings().to_environment_variables(exclude_unset=True)
-
     with temporary_settings({PREFECT_API_URL: None}), local_runs():
-        environment = server_environment()
+        environment = get_current_settings().to_environment_variables(exclude_unset=True)
         services = get_current_settings().server.services
         assert not services.event_persister.enabled and not services.triggers.enabled
     assert environment["PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED"] == "False"
@@ -141,6 +139,31 @@ def test_a_temporary_server_started_for_local_runs_keeps_no_event_feed_and_no_au
     with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:4200/api"}), local_runs():
         services = get_current_settings().server.services
         assert services.event_persister.enabled and services.triggers.enabled
+
+
+def test_the_temporary_server_process_gets_those_settings(tmp_path):
+    """The real thing: the server process Prefect starts in ephemeral mode, inside `local_runs`,
+    runs with both services off (its own PREFECT_HOME here, so no one's database is touched)."""
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
+
+    from flows.prefect_settings import local_runs
+
+    with temporary_settings({PREFECT_API_URL: None, PREFECT_HOME: tmp_path}), local_runs():
+        with socket.socket() as probe:  # a free port: a server of its own, not the process's shared one
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = SubprocessASGIServer(port=port)
+        server.start(timeout=180)
+    try:
+        assert server.server_process is not None
+        raw = Path(f"/proc/{server.server_process.pid}/environ").read_bytes()
+        environment = dict(item.split("=", 1) for item in raw.decode().split("\0") if "=" in item)
+        assert environment["PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED"] == "False"
+        assert environment["PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED"] == "False"
+        assert environment["PREFECT__SERVER_EPHEMERAL"] == "1"
+    finally:
+        server.stop()
 
 
 def test_a_bad_file_is_one_failed_item_never_a_failed_batch(prefect_api, tmp_path):
