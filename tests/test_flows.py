@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -141,29 +140,37 @@ def test_a_temporary_server_started_for_local_runs_keeps_no_event_feed_and_no_au
         assert services.event_persister.enabled and services.triggers.enabled
 
 
-def test_the_temporary_server_process_gets_those_settings(tmp_path):
-    """The real thing: the server process Prefect starts in ephemeral mode, inside `local_runs`,
-    runs with both services off (its own PREFECT_HOME here, so no one's database is touched)."""
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, PREFECT_HOME, temporary_settings
+_EPHEMERAL_RUN = """
+import json, sys
+from pathlib import Path
+from prefect.server.api.server import SubprocessASGIServer
+from flows.batch import run_here
 
-    from flows.prefect_settings import local_runs
+summary = run_here([sys.argv[1]], home=sys.argv[2])
+server = SubprocessASGIServer._instances[None]  # the one Prefect started for the flow run
+raw = Path(f"/proc/{server.server_process.pid}/environ").read_bytes()
+environment = dict(item.split("=", 1) for item in raw.decode().split("\\0") if "=" in item)
+print(json.dumps({"summary": {k: summary[k] for k in ("total", "processed", "failed")},
+                  "server": {k: v for k, v in environment.items() if k.startswith("PREFECT_SERVER_SERVICES")
+                             or k == "PREFECT__SERVER_EPHEMERAL"}}))
+"""
 
-    with temporary_settings({PREFECT_API_URL: None, PREFECT_HOME: tmp_path}), local_runs():
-        with socket.socket() as probe:  # a free port: a server of its own, not the process's shared one
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        server = SubprocessASGIServer(port=port)
-        server.start(timeout=180)
-    try:
-        assert server.server_process is not None
-        raw = Path(f"/proc/{server.server_process.pid}/environ").read_bytes()
-        environment = dict(item.split("=", 1) for item in raw.decode().split("\0") if "=" in item)
-        assert environment["PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED"] == "False"
-        assert environment["PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED"] == "False"
-        assert environment["PREFECT__SERVER_EPHEMERAL"] == "1"
-    finally:
-        server.stop()
+
+def test_with_nothing_configured_a_batch_runs_on_a_temporary_server(tmp_path):
+    """Ephemeral mode end to end, in a fresh process with no Prefect configuration (its own
+    PREFECT_HOME, so no one's database is touched): `run_here` reads a document, and the server
+    Prefect started for it runs without the event persister and the triggers."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    environ.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180")
+    done = subprocess.run([sys.executable, "-c", _EPHEMERAL_RUN, str(LETTER_DOCX), str(tmp_path / "home")],
+                          capture_output=True, text=True, env=environ, timeout=300, cwd=Path(__file__).parents[1])
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["summary"] == {"total": 1, "processed": 1, "failed": 0}
+    assert result["server"]["PREFECT__SERVER_EPHEMERAL"] == "1"
+    assert result["server"]["PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED"] == "False"
+    assert result["server"]["PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED"] == "False"
+    assert result["server"]["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE"] == "50"  # flows' own
 
 
 def test_a_bad_file_is_one_failed_item_never_a_failed_batch(prefect_api, tmp_path):
