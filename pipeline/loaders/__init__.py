@@ -38,14 +38,14 @@ def needs_ocr(path: Path) -> bool:
     """A cheap guess (about a millisecond) that OCR will read this file: an image, or a PDF whose
     first page has no text layer. DOCX, text PDFs and files that will be refused at once are read
     in a fraction of the time. Used to order a batch; the loaders decide page by page."""
-    media_type = sniff(Path(path))
+    media_type = sniff(path)
     if media_type == PDF:
         from pipeline.loaders.pdf import first_page_has_text
 
         try:
-            if Path(path).stat().st_size > Limits().max_bytes:
-                return False  # refused unread by identify
-            return first_page_has_text(Path(path)) is False
+            if path.stat().st_size > Limits().max_bytes:
+                return False  # over the default limit: not worth opening for a guess about the order
+            return first_page_has_text(path) is False
         except Exception:  # noqa: BLE001 — a guess must never stop a batch; the reader will say why
             return False
     return media_type in (JPEG, PNG, TIFF)
