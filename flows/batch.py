@@ -10,7 +10,9 @@
   keep the cores busy without a process pool's costs (docs/scaling.md) — in ephemeral mode
   Prefect's process runner starts one server per worker (design/FACTS.md), each process would load
   its own Tesseract models and spaCy, and only threads share the OCR module's process-wide bound of
-  one Tesseract run per core. bench/batch_bench.py measures it.
+  one Tesseract run per core. OpenCV's own thread pool is off while a batch of several documents
+  runs (`imaging.documents_in_parallel`): the documents already fill the cores. bench/batch_bench.py
+  measures it.
 - **Exactly once**: the ledger (`flows/ledger.py`) is the source of truth. A document whose sha256
   is committed is skipped; otherwise it is claimed (flock), processed and committed atomically.
   Several flow runs may share one batch (`submit_batch`): each takes the documents nobody holds,
@@ -42,7 +44,7 @@ from prefect.utilities.annotations import quote
 from flows import compose, prefect_settings, runtime
 from flows.compose import Context
 from flows.ledger import Ledger, worker_identity
-from pipeline import intake
+from pipeline import imaging, intake
 from pipeline.contract import outcome_to_dict
 from pipeline.errors import ProcessingError, ReaderCrashed, SohoaError, all_error_classes
 from pipeline.model import Outcome
@@ -182,13 +184,15 @@ def run_documents(files: Sequence[str], ctx: Context, retry_delay_s: float | Non
         ingest_document.with_options(retry_delay_seconds=retry_delay_s)
     of = context_of or (lambda _path: ctx)
     items: list[DocumentItem | None] = [None] * len(files)
-    first = {doc_task.submit(path, quote(of(path))): i for i, path in enumerate(files)}
-    busy = _gather(files, first, items, progress)
-    if busy:
-        # Another worker holds these. Wait for each: it is committed (skip) or its holder died
-        # and the lock fell (process it here).
-        futures = {doc_task.submit(files[i], quote(of(files[i])), CLAIM_WAIT_S): i for i in busy}
-        _gather(files, futures, items, progress)
+    # Several documents at once fill the cores: OpenCV's own threads would only compete.
+    with imaging.documents_in_parallel() if len(files) > 1 else nullcontext():
+        first = {doc_task.submit(path, quote(of(path))): i for i, path in enumerate(files)}
+        busy = _gather(files, first, items, progress)
+        if busy:
+            # Another worker holds these. Wait for each: it is committed (skip) or its holder died
+            # and the lock fell (process it here).
+            futures = {doc_task.submit(files[i], quote(of(files[i])), CLAIM_WAIT_S): i for i in busy}
+            _gather(files, futures, items, progress)
     return items  # type: ignore[return-value]
 
 

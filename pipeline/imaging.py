@@ -17,7 +17,9 @@ its input.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import cv2
@@ -81,6 +83,33 @@ class CleanedImage:
         if binary:
             return binarize(self.unscaled.crop(pixels), noise=self.noise), scale
         return self.image.crop(pixels), scale
+
+
+_POOL_LOCK = threading.Lock()
+_pool_holders = 0
+_pool_size_before = 0
+
+
+@contextmanager
+def documents_in_parallel() -> Iterator[None]:
+    """OpenCV's own thread pool off while inside: the caller reads several documents at once, one
+    per core, so the cores are already busy and splitting one filter across them only costs.
+    Measured on 16 scans of the batch corpus, one at a time: OpenCV's pool made them 3.7% faster
+    for 1.3% more CPU — a gain for one document alone, pure cost beside another. The setting is
+    the process's: the pool is restored when the last of any overlapping callers leaves."""
+    global _pool_holders, _pool_size_before
+    with _POOL_LOCK:
+        if _pool_holders == 0:
+            _pool_size_before = cv2.getNumThreads()
+            cv2.setNumThreads(1)
+        _pool_holders += 1
+    try:
+        yield
+    finally:
+        with _POOL_LOCK:
+            _pool_holders -= 1
+            if _pool_holders == 0:
+                cv2.setNumThreads(_pool_size_before)
 
 
 def paper_colour(img: Image.Image) -> tuple[int, ...] | int:

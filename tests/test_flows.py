@@ -215,6 +215,25 @@ def test_already_processed_bytes_are_skipped_under_any_name(prefect_api, tmp_pat
     assert len(commits) == 2
 
 
+def test_a_batch_reads_its_documents_with_opencv_pool_off(prefect_api, tmp_path, monkeypatch):
+    import cv2
+
+    pool_sizes = []
+    process_file = batch.compose.process_file
+
+    def spying(path, ctx, *args, **kwargs):
+        pool_sizes.append(cv2.getNumThreads())
+        return process_file(path, ctx, *args, **kwargs)
+
+    monkeypatch.setattr(batch.compose, "process_file", spying)
+    before = cv2.getNumThreads()
+    summary = ingest_batch([str(LETTER_PDF), str(LETTER_DOCX)], home=str(tmp_path / "home"))
+    assert summary["processed"] == 2 and pool_sizes == [1, 1]
+    assert cv2.getNumThreads() == before > 1  # given back when the batch ends
+    ingest_batch([str(LETTER_SCAN)], home=str(tmp_path / "home"))  # one document alone keeps it
+    assert pool_sizes[-1] == before
+
+
 def test_retryable_failures_are_retried_then_reported_not_quarantined(prefect_api, tmp_path):
     home = tmp_path / "home"
     ctx = build_context(home, ocr_timeout_s=0.001)

@@ -173,3 +173,32 @@ def test_clean_page_fades_the_signature_and_removes_table_rules(page200):
     table = ocr_samples.table_page(200)
     ruled = imaging.clean_page(table.image, 200)
     assert ruled.grid is not None and "table rules removed" in ruled.notes
+
+
+def test_opencv_pool_is_off_while_documents_are_read_in_parallel_and_restored_after_the_last():
+    import threading
+
+    import cv2
+
+    before = cv2.getNumThreads()
+    assert before > 1  # OpenCV's default on this machine: one per core
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen = []
+
+    def second():
+        first_in.wait()
+        with imaging.documents_in_parallel():
+            second_in.set()
+            first_out.wait()
+            seen.append(cv2.getNumThreads())  # the first caller left: still off for this one
+
+    helper = threading.Thread(target=second)
+    helper.start()
+    with imaging.documents_in_parallel():
+        seen.append(cv2.getNumThreads())
+        first_in.set()
+        second_in.wait()
+    first_out.set()
+    helper.join()
+    assert seen == [1, 1]
+    assert cv2.getNumThreads() == before
