@@ -4,6 +4,7 @@ Real files, real pipeline: the bad file is a truncated PDF, the retryable failur
 timeout (a page budget of 1 ms), the half-written file a PDF still being written by a thread.
 """
 import json
+import logging
 import os
 import shutil
 import signal
@@ -215,23 +216,52 @@ def test_already_processed_bytes_are_skipped_under_any_name(prefect_api, tmp_pat
     assert len(commits) == 2
 
 
-def test_a_batch_reads_its_documents_with_opencv_pool_off(prefect_api, tmp_path, monkeypatch):
+def test_a_batch_reads_its_documents_with_opencv_pool_off_and_short_gil_turns(prefect_api, tmp_path, monkeypatch):
     import cv2
 
-    pool_sizes = []
+    seen = []
     process_file = batch.compose.process_file
 
     def spying(path, ctx, *args, **kwargs):
-        pool_sizes.append(cv2.getNumThreads())
+        seen.append((cv2.getNumThreads(), sys.getswitchinterval()))
         return process_file(path, ctx, *args, **kwargs)
 
     monkeypatch.setattr(batch.compose, "process_file", spying)
-    before = cv2.getNumThreads()
+    pool, turn = cv2.getNumThreads(), sys.getswitchinterval()
     summary = ingest_batch([str(LETTER_PDF), str(LETTER_DOCX)], home=str(tmp_path / "home"))
-    assert summary["processed"] == 2 and pool_sizes == [1, 1]
-    assert cv2.getNumThreads() == before > 1  # given back when the batch ends
-    ingest_batch([str(LETTER_SCAN)], home=str(tmp_path / "home"))  # one document alone keeps it
-    assert pool_sizes[-1] == before
+    assert summary["processed"] == 2 and seen == [(1, batch.GIL_TURN_S)] * 2
+    assert cv2.getNumThreads() == pool > 1 and sys.getswitchinterval() == turn  # given back at the end
+    assert turn > batch.GIL_TURN_S
+    ingest_batch([str(LETTER_SCAN)], home=str(tmp_path / "home"))  # one document alone keeps both
+    assert seen[-1] == (pool, turn)
+
+
+def test_completed_documents_log_no_line_each_but_failures_do(prefect_api, tmp_path):
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    task_logger = logging.getLogger("prefect.task_runs")
+    task_logger.addHandler(handler)
+    try:
+        broken = tmp_path / "broken.pdf"
+        broken.write_bytes(b"%PDF-1.4 not really")
+        summary = ingest_batch([str(LETTER_DOCX), str(broken)], home=str(tmp_path / "home"))
+    finally:
+        task_logger.removeHandler(handler)
+    assert summary["processed"] == 1 and summary["failed"] == 1
+    finished = [r for r in records if str(r.msg).startswith("Finished in state")]
+    assert finished == []  # the task run's state says it; hundreds of lines a night would not
+
+    def record(level: int, msg: str, task_name: str) -> logging.LogRecord:
+        made = logging.LogRecord("prefect.task_runs", level, __file__, 1, msg, None, None)
+        made.task_name = task_name
+        return made
+
+    quiet = batch.QuietCompletedDocuments()
+    assert quiet.filter(record(logging.ERROR, "Finished in state Failed('…')", "ingest-document"))
+    assert quiet.filter(record(logging.INFO, "Finished in state Completed()", "deadline-notices"))
+    assert quiet.filter(record(logging.INFO, "Task run failed with exception … Retry 1/2", "ingest-document"))
+    assert not quiet.filter(record(logging.INFO, "Finished in state Completed()", "ingest-document"))
 
 
 def test_retryable_failures_are_retried_then_reported_not_quarantined(prefect_api, tmp_path):
