@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -76,6 +77,17 @@ def event_to_dict(event: Event) -> dict[str, Any]:
         "confidence": round(event.confidence, 3),
         **_register_fields(event),
     }
+
+
+def evidence_boxes(events: Iterable[tuple[int, Event]], page: int = 1) -> list[dict[str, Any]]:
+    """The evidence read on `page` that has a box, for drawing on that page's image: the field, its
+    words, the event's position in the document and the box (page units, top-left origin).
+    `events` pairs each event with its position (an uploaded outcome's list index, or the
+    position the records keep for it)."""
+    return [{"field": ev.field, "text": ev.text, "event": index,
+             "box": [ev.box.x0, ev.box.y0, ev.box.x1, ev.box.y1]}
+            for index, event in events for ev in event.evidence
+            if ev.box is not None and ev.page == page]
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:

@@ -126,6 +126,8 @@ def _new_document(ctx: Ctx, outcome: Outcome, identity: str, types: set[str],
         owner_unit_code=tree.live(issuer, ctx.today) or ctx.actor.unit, issued_date=st.issued_date,
         subject=st.subject, signer_name=st.signer_name,
         pages=len(outcome.document.pages) if outcome.document else 0,
+        page_sizes=[[round(p.width, 1), round(p.height, 1)] for p in outcome.document.pages]
+        if outcome.document else None,
         findings=[finding_to_dict(f) for f in outcome.findings], received_at=ctx.now,
         status="no_events", dues=dues,
         due_date=dt.date.fromisoformat(strictest[1]) if strictest else None,

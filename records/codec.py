@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from pipeline.contract import course_to_dict, unit_to_dict
-from pipeline.model import Course, Event, Evidence, Person, Post, Salary, Structure, UnitRef
+from pipeline.model import Box, Course, Event, Evidence, Person, Post, Salary, Structure, UnitRef
 from pipeline.vietnamese import canonical, fold
 
 
@@ -56,8 +56,21 @@ def _register_json(event: Event) -> dict[str, Any]:
     return {k: v for k, v in extra.items() if v is not None}
 
 
+def _evidence_json(e: Evidence) -> dict[str, Any]:
+    out = {"field": e.field, "text": e.text, "page": e.page, "start": e.start, "end": e.end,
+           "confidence": e.confidence}
+    if e.box is not None:  # a tenth of a point or pixel is finer than any drawing of it
+        out["box"] = [round(v, 1) for v in (e.box.x0, e.box.y0, e.box.x1, e.box.y1)]
+    return out
+
+
+def _box_from(data: list[float] | None) -> Box | None:
+    return None if not data else Box(*(float(v) for v in data))
+
+
 def event_to_json(event: Event) -> dict[str, Any]:
-    """Every field of an Event (evidence boxes dropped: page, span and words are kept)."""
+    """Every field of an Event, its evidence with page, span, words and box (page units; absent
+    where the page gave no word boxes) — what the document page draws on the original."""
     p = event.person
     return {
         "type": event.type,
@@ -75,8 +88,7 @@ def event_to_json(event: Event) -> dict[str, Any]:
         "allowance_percent": event.allowance_percent,
         "detail": event.detail,
         "applicable": event.applicable,
-        "evidence": [{"field": e.field, "text": e.text, "page": e.page, "start": e.start,
-                      "end": e.end, "confidence": e.confidence} for e in event.evidence],
+        "evidence": [_evidence_json(e) for e in event.evidence],
         **_register_json(event),
     }
 
@@ -125,7 +137,7 @@ def event_from_json(data: dict[str, Any]) -> Event:
         detail=data.get("detail"),
         applicable=bool(data.get("applicable", True)),
         evidence=tuple(Evidence(field=e["field"], text=e["text"], page=e.get("page"),
-                                start=e.get("start"), end=e.get("end"),
+                                start=e.get("start"), end=e.get("end"), box=_box_from(e.get("box")),
                                 confidence=float(e.get("confidence") or 0.0))
                        for e in data.get("evidence", [])),
         unit=_unit_from(data.get("unit")),

@@ -2,8 +2,11 @@
 for the document page of files that were never uploaded through the web app (CLI, nightly batch).
 
 The records keep the decision's metadata, its findings and each event read whole (records.codec),
-but not the text, the signer's title or the page geometry: those keys are present and null, so a
-reader of the contract shape needs no second code path. The events are shown as they were read:
+but not the text or the signer's title: those keys are present and null, so a reader of the
+contract shape needs no second code path. Beyond the contract, `page_geometry` holds page 1's size
+and the evidence boxes read on it (what the web app keeps for its own uploads), so the document
+page draws where each value was read whichever way the file came in; a document kept before the
+records held page sizes has `page1` null and no boxes. The events are shown as they were read:
 a reviewer's correction patches the stored row and keeps the reading in a superseded copy
 (records.review), and the document page pairs what was read with where it stands now.
 """
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.contract import event_to_dict
+from pipeline.contract import event_to_dict, evidence_boxes
 from records.codec import event_from_json
 from records.context import Ctx
 from records.document_events import rows_by_position
@@ -20,6 +23,8 @@ from records.schema import Document, Event
 
 def outcome_of(ctx: Ctx, doc: Document) -> dict[str, Any]:
     """The contract-shaped outcome of a stored document (scope is the caller's to check)."""
+    read = [(row.seq, event_from_json(row.payload)) for row in _as_read(ctx, doc.sha256)]
+    page1 = doc.page_sizes[0] if doc.page_sizes else None
     return {
         "source": doc.source or None,
         "sha256": doc.sha256,
@@ -40,12 +45,12 @@ def outcome_of(ctx: Ctx, doc: Document) -> dict[str, Any]:
         "validation": list(doc.findings or []),
         # `index`: the event's position in the document, which `document_events` reports by; a
         # position can be missing here (an event already recorded from another scan of the decision).
-        "events": [{**event_to_dict(event_from_json(row.payload)), "index": row.seq}
-                   for row in _as_read(ctx, doc.sha256)],
+        "events": [{**event_to_dict(event), "index": seq} for seq, event in read],
         "update_due": doc.due_date.isoformat() if doc.due_date else None,
         "records": {"sha256": doc.sha256, "document_status": doc.status,
                     "due_date": doc.due_date.isoformat() if doc.due_date else None,
                     "due_policy": doc.due_policy, "duplicate_of": doc.duplicate_of},
+        "page_geometry": {"page1": page1, "boxes": evidence_boxes(read) if page1 else []},
     }
 
 

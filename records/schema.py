@@ -115,6 +115,9 @@ class Document(Base):
     subject: Mapped[str | None] = mapped_column(Text)
     signer_name: Mapped[str | None] = mapped_column(Text)
     pages: Mapped[int] = mapped_column(Integer, default=0)
+    # [width, height] of each page in its own unit, the frame its events' evidence boxes are in
+    # (records.codec): the document page draws them on the original. Null before revision 0003.
+    page_sizes: Mapped[list[Any] | None] = mapped_column(JSON)
     findings: Mapped[list[Any]] = mapped_column(JSON, default=list)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime)
     # no_events | applied | in_review | refused | superseded | duplicate

@@ -355,7 +355,7 @@ def test_a_store_of_the_first_schema_is_migrated_with_its_data(store_url):
     store = open_store(store_url)
     with store.engine.connect() as conn:
         assert conn.execute(sqlalchemy.text("SELECT origin FROM org_unit WHERE code = 'X'")).scalar() == "seed"
-        assert conn.execute(sqlalchemy.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert conn.execute(sqlalchemy.text("SELECT version_num FROM alembic_version")).scalar() == "0003"
     store.close()
     if store_url.startswith("postgresql"):
         reset_tree(store_url)

@@ -24,6 +24,7 @@ from tests.web_support import login, make_app
 ROOT = Path(__file__).resolve().parents[1]
 DOCX = ROOT / "app" / "samples" / "qd-bo-nhiem.docx"  # 1194/QĐ-BVĐK: Bệnh viện Đa khoa (under Sở Y tế)
 LETTER = ROOT / "app" / "samples" / "cv-3647-snv-vp.pdf"  # 3647/SNV-VP: Sở Nội vụ, no events
+SCAN = ROOT / "app" / "samples" / "qd-bo-nhiem-lai-ban-quet.pdf"  # a reappointment scanned at 200 dpi
 USERS = {"syt": ("DN.SYT", "officer"), "stc": ("DN.STC", "officer"), "snv": ("DN.SNV", "dept_admin")}
 ABSENT = "0" * 64
 
@@ -36,7 +37,7 @@ def archive(tmp_path_factory):
     # As `sohoa ingest` does: the Department reads the files into the same stores, no web upload.
     ctx = build_context(home, records=web.records, search=web.search)
     shas = {}
-    for key, path in (("docx", DOCX), ("letter", LETTER)):
+    for key, path in (("docx", DOCX), ("letter", LETTER), ("scan", SCAN)):
         outcome = process_file(path, ctx)
         assert outcome.ok, outcome.error_message
         assert web.uploads.document(outcome.sha256) is None  # the web app never saw it
@@ -112,7 +113,7 @@ def test_original_is_the_exact_bytes_typed_by_content(archive):
 
 
 def test_page_image_of_an_archived_pdf(archive):
-    """No page geometry is kept in the records: page 1 is drawn, without evidence boxes."""
+    """A letter with no events: page 1 is drawn, with no evidence to box."""
     _, clients, shas = archive
     page = clients["snv"].get(f"/documents/{shas['letter']}")
     assert f"/api/documents/{shas['letter']}/page1.png" in page.text
@@ -176,3 +177,42 @@ def test_reading_a_file_a_document_and_a_search_are_in_the_audit_log(archive):
     syt.get("/api/search", params={"q": "nang bac luong", "year": "2025"})
     [search] = [a for a in records.audit_trail(department_admin(), limit=50) if a["action"] == "search"][:1]
     assert search["user"] == "syt" and search["after"]["q"] == "nang bac luong" and search["after"]["year"] == "2025"
+
+
+def test_an_archived_scan_shows_where_its_values_were_read(archive):
+    """The records keep page 1's size and each value's box, so a scan read by the CLI or the
+    nightly batch is drawn with its evidence boxed, as an upload is; a document kept before the
+    records held page sizes (revision 0002) is drawn without boxes."""
+    import io
+
+    from PIL import Image
+    from sqlalchemy import update
+
+    from records.schema import Document
+
+    app, clients, shas = archive
+    snv, sha = clients["snv"], shas["scan"]
+    web = snv.get(f"/api/documents/{sha}").json()["outcome"]["web"]
+    assert web["media_type"] == "application/pdf" and "page_geometry" not in web
+    width, height = web["page1"]
+    assert height / width == pytest.approx(297 / 210, rel=0.02)  # A4, in the scan's own pixels
+    fields = {b["field"] for b in web["boxes"]}
+    assert {"person.name", "effective_date"} <= fields, fields
+    name = next(b for b in web["boxes"] if b["field"] == "person.name")
+    x0, y0, x1, y1 = name["box"]
+    assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height and name["event"] == 0
+    image = Image.open(io.BytesIO(snv.get(f"/api/documents/{sha}/page1.png").content)).convert("RGB")
+    scale = image.width / width
+    r, g, b = image.getpixel((round((x0 + x1) / 2 * scale), round(y0 * scale) - 1))
+    assert r > 180 and g < 80 and b < 80  # the red frame around the person's name
+
+    records = app.state.web.records
+    with records.engine.begin() as conn:
+        conn.execute(update(Document).where(Document.sha256 == sha).values(page_sizes=None))
+    try:
+        old = snv.get(f"/api/documents/{sha}").json()["outcome"]["web"]
+        assert old["page1"] is None and old["boxes"] == []
+        assert snv.get(f"/api/documents/{sha}/page1.png").status_code == 200
+    finally:
+        with records.engine.begin() as conn:
+            conn.execute(update(Document).where(Document.sha256 == sha).values(page_sizes=[[width, height]]))

@@ -205,9 +205,8 @@ def _quote(name: str) -> str:
 
 @router.get("/documents/{sha256}/page1.png")
 def page_image(sha256: str, request: Request, user: User = Depends(current_user)) -> Response:
-    """Page 1 as a PNG with the read fields boxed. A document from the records (not uploaded here)
-    has no page geometry kept: its page is drawn without boxes, and a DOCX or a missing original
-    has no image (404)."""
+    """Page 1 as a PNG with the read fields boxed (for a document from the records, not uploaded
+    here, as the records keep its geometry); a DOCX or a missing original has no image (404)."""
     web = state(request)
     shown = web.visible_document(user, sha256)
     png = pageimage.render(shown.sha256, shown.outcome, web.settings.pipeline_config().paths)

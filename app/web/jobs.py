@@ -24,7 +24,7 @@ from typing import Any
 from app.web.accounts import User
 from app.web.db import WebDB
 from flows.compose import Context, process_file
-from pipeline.contract import outcome_to_dict
+from pipeline.contract import evidence_boxes, outcome_to_dict
 from pipeline.model import Outcome, nfc
 from records import RecordsStore
 from records.config import VN_TZ
@@ -73,12 +73,9 @@ def page_facts(outcome: Outcome) -> dict[str, Any]:
     doc = outcome.document
     assert doc is not None
     first = doc.pages[0] if doc.pages else None
-    boxes = [{"field": ev.field, "text": ev.text, "event": i,
-              "box": [ev.box.x0, ev.box.y0, ev.box.x1, ev.box.y1]}
-             for i, event in enumerate(outcome.events) for ev in event.evidence
-             if ev.box is not None and ev.page == 1]
     return {"media_type": doc.source.media_type,
-            "page1": [first.width, first.height] if first else None, "boxes": boxes}
+            "page1": [first.width, first.height] if first else None,
+            "boxes": evidence_boxes(enumerate(outcome.events))}
 
 
 class Uploads:

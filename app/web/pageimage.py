@@ -3,8 +3,9 @@
 PDFs are rendered with pypdfium2, images opened with Pillow (the only two imports of them in the
 web app); DOCX has no page image. Box coordinates are in the page's own unit (PDF points or image
 pixels, top-left origin), so they are scaled by the rendered image's size over the page's size.
-A document that never passed through the web app (CLI, nightly batch) has no page geometry kept:
-its page 1 is drawn without boxes, its type sniffed from the stored bytes (`stored_media_type`).
+A document that never passed through the web app (CLI, nightly batch) has its page geometry from
+the records (records.document_view) and its type sniffed from the stored bytes
+(`stored_media_type`); one kept before the records held page sizes is drawn without boxes.
 """
 from __future__ import annotations
 
