@@ -79,15 +79,15 @@ def event_to_dict(event: Event) -> dict[str, Any]:
     }
 
 
-def evidence_boxes(events: Iterable[tuple[int, Event]], page: int = 1) -> list[dict[str, Any]]:
-    """The evidence read on `page` that has a box, for drawing on that page's image: the field, its
-    words, the event's position in the document and the box (page units, top-left origin).
+def evidence_boxes(events: Iterable[tuple[int, Event]]) -> list[dict[str, Any]]:
+    """The evidence that has a box, for drawing on its page's image: the field, its words, the
+    page, the event's position in the document and the box (page units, top-left origin).
     `events` pairs each event with its position (an uploaded outcome's list index, or the
     position the records keep for it)."""
-    return [{"field": ev.field, "text": ev.text, "event": index,
+    return [{"field": ev.field, "text": ev.text, "page": ev.page, "event": index,
              "box": [ev.box.x0, ev.box.y0, ev.box.x1, ev.box.y1]}
             for index, event in events for ev in event.evidence
-            if ev.box is not None and ev.page == page]
+            if ev.box is not None and ev.page is not None]
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:

@@ -3,10 +3,10 @@ for the document page of files that were never uploaded through the web app (CLI
 
 The records keep the decision's metadata, its findings and each event read whole (records.codec),
 but not the text or the signer's title: those keys are present and null, so a reader of the
-contract shape needs no second code path. Beyond the contract, `page_geometry` holds page 1's size
-and the evidence boxes read on it (what the web app keeps for its own uploads), so the document
-page draws where each value was read whichever way the file came in; a document kept before the
-records held page sizes has `page1` null and no boxes. The events are shown as they were read:
+contract shape needs no second code path. Beyond the contract, `page_geometry` holds each page's
+size and the evidence boxes (what the web app keeps for its own uploads), so the document page
+draws where each value was read whichever way the file came in; a document kept before the
+records held page sizes has none of either. The events are shown as they were read:
 a reviewer's correction patches the stored row and keeps the reading in a superseded copy
 (records.review), and the document page pairs what was read with where it stands now.
 """
@@ -24,7 +24,6 @@ from records.schema import Document, Event
 def outcome_of(ctx: Ctx, doc: Document) -> dict[str, Any]:
     """The contract-shaped outcome of a stored document (scope is the caller's to check)."""
     read = [(row.seq, event_from_json(row.payload)) for row in _as_read(ctx, doc.sha256)]
-    page1 = doc.page_sizes[0] if doc.page_sizes else None
     return {
         "source": doc.source or None,
         "sha256": doc.sha256,
@@ -50,7 +49,8 @@ def outcome_of(ctx: Ctx, doc: Document) -> dict[str, Any]:
         "records": {"sha256": doc.sha256, "document_status": doc.status,
                     "due_date": doc.due_date.isoformat() if doc.due_date else None,
                     "due_policy": doc.due_policy, "duplicate_of": doc.duplicate_of},
-        "page_geometry": {"page1": page1, "boxes": evidence_boxes(read) if page1 else []},
+        "page_geometry": {"page_sizes": doc.page_sizes or [],
+                          "boxes": evidence_boxes(read) if doc.page_sizes else []},
     }
 
 

@@ -288,11 +288,16 @@ def test_page_image_of_a_pdf_with_evidence_boxes(web):
     assert snv.get(f"/api/documents/{job['sha256']}/page1.png").status_code == 404  # DOCX: no page image
     # The text layer gives no word boxes to the extractor yet; draw one as OCR'd pages give them.
     outcome = _json.loads(app.state.web.uploads.document(done["sha256"]).outcome)
-    outcome["web"]["boxes"] = [{"field": "person.name", "text": "x", "event": 0, "box": [100, 100, 300, 130]}]
-    boxed = Image.open(io.BytesIO(pageimage.render(done["sha256"], outcome, app.state.web.settings.pipeline_config().paths)))
-    scale = boxed.width / outcome["web"]["page1"][0]
+    outcome["web"]["boxes"] = [{"field": "person.name", "text": "x", "page": 1, "event": 0, "box": [100, 100, 300, 130]}]
+    paths = app.state.web.settings.pipeline_config().paths
+    boxed = Image.open(io.BytesIO(pageimage.render(done["sha256"], outcome, paths)))
+    scale = boxed.width / outcome["web"]["page_sizes"][0][0]
     r, g, b = boxed.convert("RGB").getpixel((round(200 * scale), round(100 * scale) - 1))
     assert r > 180 and g < 80 and b < 80  # the red evidence frame
+    # An upload kept before pages were numbered: page 1's size and boxes without a page.
+    old = {**outcome, "web": {"media_type": "application/pdf", "page1": outcome["web"]["page_sizes"][0],
+                              "boxes": [{"field": "person.name", "text": "x", "event": 0, "box": [100, 100, 300, 130]}]}}
+    assert pageimage.render(done["sha256"], old, paths) == pageimage.render(done["sha256"], outcome, paths)
 
 
 def test_a_second_unit_uploading_the_same_file_may_see_it(web):

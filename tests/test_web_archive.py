@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCX = ROOT / "app" / "samples" / "qd-bo-nhiem.docx"  # 1194/QĐ-BVĐK: Bệnh viện Đa khoa (under Sở Y tế)
 LETTER = ROOT / "app" / "samples" / "cv-3647-snv-vp.pdf"  # 3647/SNV-VP: Sở Nội vụ, no events
 SCAN = ROOT / "app" / "samples" / "qd-bo-nhiem-lai-ban-quet.pdf"  # a reappointment scanned at 200 dpi
+RAISES = ROOT / "app" / "samples" / "qd-nang-bac-luong-danh-sach.pdf"  # text PDF, 5 pages: 33 raises listed from page 3
 USERS = {"syt": ("DN.SYT", "officer"), "stc": ("DN.STC", "officer"), "snv": ("DN.SNV", "dept_admin")}
 ABSENT = "0" * 64
 
@@ -37,7 +38,7 @@ def archive(tmp_path_factory):
     # As `sohoa ingest` does: the Department reads the files into the same stores, no web upload.
     ctx = build_context(home, records=web.records, search=web.search)
     shas = {}
-    for key, path in (("docx", DOCX), ("letter", LETTER), ("scan", SCAN)):
+    for key, path in (("docx", DOCX), ("letter", LETTER), ("scan", SCAN), ("raises", RAISES)):
         outcome = process_file(path, ctx)
         assert outcome.ok, outcome.error_message
         assert web.uploads.document(outcome.sha256) is None  # the web app never saw it
@@ -116,7 +117,7 @@ def test_page_image_of_an_archived_pdf(archive):
     """A letter with no events: page 1 is drawn, with no evidence to box."""
     _, clients, shas = archive
     page = clients["snv"].get(f"/documents/{shas['letter']}")
-    assert f"/api/documents/{shas['letter']}/page1.png" in page.text
+    assert f"/api/documents/{shas['letter']}/pages/1.png" in page.text
     png = clients["snv"].get(f"/api/documents/{shas['letter']}/page1.png")
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     docx = clients["syt"].get(f"/api/documents/{shas['docx']}/page1.png")  # DOCX: no page image
@@ -192,27 +193,81 @@ def test_an_archived_scan_shows_where_its_values_were_read(archive):
 
     app, clients, shas = archive
     snv, sha = clients["snv"], shas["scan"]
-    web = snv.get(f"/api/documents/{sha}").json()["outcome"]["web"]
-    assert web["media_type"] == "application/pdf" and "page_geometry" not in web
-    width, height = web["page1"]
+    outcome = snv.get(f"/api/documents/{sha}").json()["outcome"]
+    web = outcome["web"]
+    assert web["media_type"] == "application/pdf" and "page_geometry" not in outcome
+    [(width, height)] = web["page_sizes"]
     assert height / width == pytest.approx(297 / 210, rel=0.02)  # A4, in the scan's own pixels
     fields = {b["field"] for b in web["boxes"]}
     assert {"person.name", "effective_date"} <= fields, fields
     name = next(b for b in web["boxes"] if b["field"] == "person.name")
     x0, y0, x1, y1 = name["box"]
-    assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height and name["event"] == 0
+    assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height and name["event"] == 0 and name["page"] == 1
     image = Image.open(io.BytesIO(snv.get(f"/api/documents/{sha}/page1.png").content)).convert("RGB")
-    scale = image.width / width
-    r, g, b = image.getpixel((round((x0 + x1) / 2 * scale), round(y0 * scale) - 1))
-    assert r > 180 and g < 80 and b < 80  # the red frame around the person's name
+    assert red_frame_at(image, name["box"], width)  # the red frame around the person's name
 
     records = app.state.web.records
     with records.engine.begin() as conn:
         conn.execute(update(Document).where(Document.sha256 == sha).values(page_sizes=None))
     try:
         old = snv.get(f"/api/documents/{sha}").json()["outcome"]["web"]
-        assert old["page1"] is None and old["boxes"] == []
-        assert snv.get(f"/api/documents/{sha}/page1.png").status_code == 200
+        assert old["page_sizes"] == [] and old["boxes"] == []
+        plain = Image.open(io.BytesIO(snv.get(f"/api/documents/{sha}/page1.png").content)).convert("RGB")
+        assert not red_frame_at(plain, name["box"], width)
     finally:
         with records.engine.begin() as conn:
             conn.execute(update(Document).where(Document.sha256 == sha).values(page_sizes=[[width, height]]))
+
+
+def red_frame_at(image, box, page_width) -> bool:
+    """Whether the red evidence frame is drawn just above the top edge of `box` (page units)."""
+    x0, y0, x1, _ = box
+    scale = image.width / page_width
+    r, g, b = image.getpixel((round((x0 + x1) / 2 * scale), round(y0 * scale) - 1))
+    return r > 180 and g < 80 and b < 80
+
+
+def test_each_page_of_an_archived_list_is_shown_with_its_boxes(archive):
+    """A decision whose attached list starts on page 3: the document page pages through the file,
+    each event links to the page it was read on, each page is drawn with the names listed on it
+    boxed, and the review queue and a person's file link to that page."""
+    import io
+    import re
+
+    from PIL import Image
+
+    app, clients, shas = archive
+    snv, sha = clients["snv"], shas["raises"]
+    outcome = snv.get(f"/api/documents/{sha}").json()["outcome"]
+    web = outcome["web"]
+    assert outcome["pages"] == len(web["page_sizes"]) == 5
+    names = [b for b in web["boxes"] if b["field"] == "person.name"]
+    assert len(names) == len(outcome["events"]) == 33
+    on_page = {n: [b for b in names if b["page"] == n] for n in range(1, 6)}
+    assert not on_page[1] and not on_page[2] and on_page[3] and on_page[5], {n: len(v) for n, v in on_page.items()}
+    width = web["page_sizes"][2][0]
+    page3 = Image.open(io.BytesIO(snv.get(f"/api/documents/{sha}/pages/3.png").content)).convert("RGB")
+    assert all(red_frame_at(page3, b["box"], width) for b in on_page[3])
+    page5 = Image.open(io.BytesIO(snv.get(f"/api/documents/{sha}/pages/5.png").content)).convert("RGB")
+    assert all(red_frame_at(page5, b["box"], width) for b in on_page[5])
+    page1 = Image.open(io.BytesIO(snv.get(f"/api/documents/{sha}/pages/1.png").content)).convert("RGB")
+    assert not any(red_frame_at(page1, b["box"], width) for b in on_page[3])  # nothing listed on page 1
+    assert snv.get(f"/api/documents/{sha}/pages/6.png").status_code == 404  # no such page
+    assert snv.get(f"/api/documents/{sha}/pages/0.png").status_code == 404
+    assert clients["syt"].get(f"/api/documents/{shas['docx']}/pages/1.png").status_code == 404  # DOCX
+
+    html = snv.get(f"/documents/{sha}").text
+    assert f"/api/documents/{sha}/pages/1.png" in html and '<nav class="pages" id="pages">' in html
+    assert sum(html.count(f'class="event-page">{n}</a>') for n in (3, 4, 5)) == 33
+    assert html.count('class="event-page">3</a>') == len(on_page[3])
+    third = snv.get(f"/documents/{sha}?page=3").text
+    assert f"/api/documents/{sha}/pages/3.png" in third and "<strong>3</strong>" in third
+    assert f"/api/documents/{sha}/pages/5.png" in snv.get(f"/documents/{sha}?page=9").text  # the last page
+
+    # The listed people have no file yet: the reviewer sees the page, then approves a new file.
+    [last] = [e for e in snv.get(f"/api/documents/{sha}").json()["records_now"] if e["index"] == names[-1]["event"]]
+    assert last["status"] == "needs_review"
+    assert re.search(rf'href="/documents/{sha}\?page=5" class="source-page">trang 5</a>', snv.get("/review").text)
+    approved = app.state.web.records.approve(last["review_id"], department_admin())
+    file = snv.get(f"/people/{approved.person_id}").text
+    assert re.search(rf'href="/documents/{sha}\?page=5" class="source-page">trang 5</a>', file)

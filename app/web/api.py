@@ -205,13 +205,21 @@ def _quote(name: str) -> str:
 
 @router.get("/documents/{sha256}/page1.png")
 def page_image(sha256: str, request: Request, user: User = Depends(current_user)) -> Response:
-    """Page 1 as a PNG with the read fields boxed (for a document from the records, not uploaded
-    here, as the records keep its geometry); a DOCX or a missing original has no image (404)."""
+    """Page 1 (kept for links made before pages were numbered)."""
+    return numbered_page_image(sha256, 1, request, user)
+
+
+@router.get("/documents/{sha256}/pages/{number}.png")
+def numbered_page_image(sha256: str, number: int, request: Request,
+                        user: User = Depends(current_user)) -> Response:
+    """Page `number` (1-based) as a PNG with the values read on it boxed (for a document from
+    the records, not uploaded here, as the records keep its geometry); a DOCX, a page the file
+    does not have or a missing original has no image (404)."""
     web = state(request)
     shown = web.visible_document(user, sha256)
-    png = pageimage.render(shown.sha256, shown.outcome, web.settings.pipeline_config().paths)
+    png = pageimage.render(shown.sha256, shown.outcome, web.settings.pipeline_config().paths, number)
     if png is None:
-        raise HTTPException(404, "Không có ảnh trang cho loại tệp này.")
+        raise HTTPException(404, "Không có ảnh trang này cho tệp này.")
     return Response(png, media_type="image/png")
 
 

@@ -68,13 +68,12 @@ def display_name(filename: str | None) -> str:
 
 
 def page_facts(outcome: Outcome) -> dict[str, Any]:
-    """What the document page needs beyond the contract object: the media type, page 1's size
-    and the evidence boxes read on page 1 (page units, for drawing on the rendered image)."""
+    """What the document page needs beyond the contract object: the media type, each page's size
+    and the evidence boxes (page units, for drawing on the rendered pages)."""
     doc = outcome.document
     assert doc is not None
-    first = doc.pages[0] if doc.pages else None
     return {"media_type": doc.source.media_type,
-            "page1": [first.width, first.height] if first else None,
+            "page_sizes": [[p.width, p.height] for p in doc.pages],
             "boxes": evidence_boxes(enumerate(outcome.events))}
 
 

@@ -1,11 +1,13 @@
-"""Page 1 of a stored original as a PNG, with the evidence boxes of the read fields drawn on it.
+"""A page of a stored original as a PNG, with the evidence boxes of the values read on it drawn.
 
 PDFs are rendered with pypdfium2, images opened with Pillow (the only two imports of them in the
 web app); DOCX has no page image. Box coordinates are in the page's own unit (PDF points or image
 pixels, top-left origin), so they are scaled by the rendered image's size over the page's size.
-A document that never passed through the web app (CLI, nightly batch) has its page geometry from
-the records (records.document_view) and its type sniffed from the stored bytes
-(`stored_media_type`); one kept before the records held page sizes is drawn without boxes.
+The sizes and boxes come from the outcome's `web` facts: an upload's as read (`jobs.page_facts`;
+one kept before pages were numbered holds `page1` and boxes of page 1 only), a document read by
+the CLI or the nightly batch as the records keep them (records.document_view), its type sniffed
+from the stored bytes (`stored_media_type`); one kept before the records held page sizes is
+drawn without boxes.
 """
 from __future__ import annotations
 
@@ -24,22 +26,37 @@ from pipeline.store import object_path
 MAX_WIDTH = 1100
 
 
-def _load(path, media_type: str) -> Image.Image | None:
+def _load(path, media_type: str, number: int) -> Image.Image | None:
+    """Page `number` (1-based) rendered, or None when the file has no such page or no pages."""
+    if number < 1:
+        return None
     if media_type == "application/pdf":
         import pypdfium2 as pdfium
 
         pdf = pdfium.PdfDocument(str(path))
         try:
-            page = pdf[0]
+            if number > len(pdf):
+                return None
+            page = pdf[number - 1]
             width = page.get_width()
             return page.render(scale=min(2.0, MAX_WIDTH / max(width, 1))).to_pil().convert("RGB")
         finally:
             pdf.close()
     if media_type.startswith("image/"):
-        with Image.open(path) as img:
-            img.seek(0)
+        with Image.open(path) as img:  # a multi-page TIFF: one frame per page
+            try:
+                img.seek(number - 1)
+            except EOFError:
+                return None
             return img.convert("RGB")
     return None
+
+
+def _frame(facts: dict[str, Any], number: int) -> tuple[list[float] | None, list[dict[str, Any]]]:
+    """Page `number`'s size and the boxes read on it, from the outcome's `web` facts."""
+    sizes = facts.get("page_sizes") or ([facts["page1"]] if facts.get("page1") else [])
+    size = sizes[number - 1] if number <= len(sizes) else None
+    return size, [b for b in facts.get("boxes") or () if b.get("page", 1) == number]
 
 
 # The original was within the limits of the day it was kept; only its type is wanted here.
@@ -68,18 +85,19 @@ def stored_media_type(sha256: str, paths: Paths) -> str | None:
     return media_type
 
 
-def render(sha256: str, outcome: dict[str, Any], paths: Paths) -> bytes | None:
+def render(sha256: str, outcome: dict[str, Any], paths: Paths, number: int = 1) -> bytes | None:
+    """Page `number` of the original as PNG with its boxes; None when there is no such page image."""
     facts = outcome.get("web") or {}
-    image = _load(object_path(sha256, paths), facts.get("media_type") or "")
+    image = _load(object_path(sha256, paths), facts.get("media_type") or "", number)
     if image is None:
         return None
     if image.width > MAX_WIDTH:
         image = image.resize((MAX_WIDTH, round(image.height * MAX_WIDTH / image.width)))
-    page = facts.get("page1") or [0, 0]
-    if page[0] and page[1] and facts.get("boxes"):
+    page, boxes = _frame(facts, number)
+    if page and page[0] and page[1] and boxes:
         sx, sy = image.width / page[0], image.height / page[1]
         draw = ImageDraw.Draw(image)
-        for item in facts["boxes"]:
+        for item in boxes:
             x0, y0, x1, y1 = item["box"]
             draw.rectangle((x0 * sx - 2, y0 * sy - 2, x1 * sx + 2, y1 * sy + 2), outline=(220, 40, 40), width=3)
     out = io.BytesIO()

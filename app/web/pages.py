@@ -112,9 +112,11 @@ def home(request: Request, user: User = Depends(current_user)) -> HTMLResponse:
 
 
 @router.get("/documents/{sha256}")
-def document(sha256: str, request: Request, user: User = Depends(current_user)) -> HTMLResponse:
+def document(sha256: str, request: Request, page: int = 1, user: User = Depends(current_user)) -> HTMLResponse:
     """An uploaded file's page, or the records' view of one read by the CLI or the nightly batch
-    (security.WebState.visible_document): search hits and person files link to both."""
+    (security.WebState.visible_document): search hits and person files link to both. `page` is
+    the page shown (a person's file links to the page an event was read on); each event links to
+    the first page its values were boxed on."""
     web = state(request)
     shown = web.visible_document(user, sha256)
     web.audit(user, "read_document", request, sha256=sha256)
@@ -122,8 +124,13 @@ def document(sha256: str, request: Request, user: User = Depends(current_user)) 
     now = records_now(web, user, sha256)
     read_then = (outcome.get("records") or {}).get("events") or []
     statuses = {e.index: e.to_dict() for e in now} if now is not None else dict(enumerate(read_then))
+    pages = max(1, int(outcome.get("pages") or 1))
+    event_pages: dict[int, int] = {}
+    for box in sorted((outcome.get("web") or {}).get("boxes") or (), key=lambda b: b.get("page", 1)):
+        event_pages.setdefault(box["event"], box.get("page", 1))
     return render(request, "document.html", user, row=shown, o=outcome, statuses=statuses,
-                  has_image=shown.media_type.startswith(("image/", "application/pdf")))
+                  has_image=shown.media_type.startswith(("image/", "application/pdf")),
+                  page_no=min(max(page, 1), pages), pages=pages, event_pages=event_pages)
 
 
 def review_page(request: Request, user: User, status: int = 200, **more) -> HTMLResponse:

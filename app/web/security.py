@@ -119,10 +119,9 @@ class WebState:
         except NotFound:
             raise HTTPException(404, NOT_FOUND) from None
         source = (outcome.get("source") or "").strip()
-        # The page image needs the type (the kept bytes say it), page 1's size and its boxes.
-        geometry = outcome.pop("page_geometry")
+        # The page images need the type (the kept bytes say it), the pages' sizes and the boxes.
         outcome["web"] = {"media_type": pageimage.stored_media_type(sha256, self.settings.pipeline_config().paths),
-                          "page1": geometry["page1"], "boxes": geometry["boxes"]}
+                          **outcome.pop("page_geometry")}
         # A CLI source is a path on the server: only its last part is shown.
         return ShownDocument(sha256, display_name(source) if source else sha256[:16], None, outcome, archived=True)
 
