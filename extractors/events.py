@@ -52,7 +52,8 @@ class _Grids:
         if self._grids is None:
             document = self.document
             if document.tables:
-                self._grids = [[[Cell(text, table.page) for text in row] for row in table.rows]
+                self._grids = [[[Cell(text, table.page, table.box(r, c)) for c, text in enumerate(row)]
+                                for r, row in enumerate(table.rows)]
                                for table in document.tables]
             else:
                 self._grids = wordrows.rebuild(document, self.structure.issued_date)
@@ -182,7 +183,8 @@ def _subjects(document: Document, op: Operative, articles: tuple[Article, ...], 
 
 
 def _pin_name(found: Found, locator: Locator) -> Found:
-    """A DOCX/PDF table cell has a page but no span: find the name in the page text for evidence."""
+    """A DOCX table cell has a page but neither span nor box: find the name in the page text for
+    evidence (a PDF's or a scan's cell has its box)."""
     name = found.get("person.name")
     if name is None or name.where.start is not None or name.where.box is not None:
         return found

@@ -75,6 +75,15 @@ class Table:
 
     page: int
     rows: tuple[tuple[str, ...], ...]
+    # Where each cell's text is printed (page units), row by row as `rows`, a cell without text
+    # None; empty where the source gives no geometry (DOCX).
+    boxes: tuple[tuple[Box | None, ...], ...] = ()
+
+    def box(self, row: int, column: int) -> Box | None:
+        """The box of one cell's text, None where it has none or the table no geometry."""
+        if row < len(self.boxes) and column < len(self.boxes[row]):
+            return self.boxes[row][column]
+        return None
 
 
 @dataclass(frozen=True)

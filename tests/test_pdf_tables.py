@@ -75,6 +75,34 @@ def test_tables_are_pdfplumbers_tables(table_pdf):
     assert found >= 1
 
 
+def test_each_cell_with_text_has_the_box_of_its_words(table_pdf):
+    """A cell's box is where its text is printed: inside pdfplumber's cell, and around exactly the
+    page words whose centre lies in that cell (the evidence box drawn for a value read from it)."""
+    with pdfplumber.open(table_pdf) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            content = read_content(page)
+            ours = find_tables(page, number, content.chars, content.rulings)
+            theirs = [t for t in page.find_tables() if len(t.rows) >= 2 or (t.rows and len(t.rows[0].cells) >= 2)]
+            words = page.extract_words()
+            for table, plumbers in zip(ours, theirs, strict=True):
+                assert len(table.boxes) == len(table.rows)
+                for r, (row, cells) in enumerate(zip(table.rows, plumbers.rows, strict=True)):
+                    for c, (text, cell) in enumerate(zip(row, cells.cells, strict=True)):
+                        box = table.box(r, c)
+                        if not text:
+                            assert box is None
+                            continue
+                        x0, top, x1, bottom = cell
+                        assert x0 <= box.x0 < box.x1 <= x1 and top <= box.y0 < box.y1 <= bottom, (text, box, cell)
+                        inside = [w for w in words if x0 <= (w["x0"] + w["x1"]) / 2 < x1
+                                  and top <= (w["top"] + w["bottom"]) / 2 < bottom]
+                        assert box.x0 == pytest.approx(min(w["x0"] for w in inside), abs=0.01)
+                        assert box.x1 == pytest.approx(max(w["x1"] for w in inside), abs=0.01)
+                        assert box.y0 == pytest.approx(min(w["top"] for w in inside), abs=0.01)
+                        assert box.y1 == pytest.approx(max(w["bottom"] for w in inside), abs=0.01)
+    assert table.box(99, 0) is None  # out of the table: no box
+
+
 def test_a_page_without_rules_has_no_tables(tmp_path):
     with pdfplumber.open(hostile.decision_pdf(tmp_path / "plain.pdf")) as pdf:
         content = read_content(pdf.pages[0])

@@ -248,6 +248,10 @@ def test_each_page_of_an_archived_list_is_shown_with_its_boxes(archive):
     width = web["page_sizes"][2][0]
     page3 = Image.open(io.BytesIO(snv.get(f"/api/documents/{sha}/pages/3.png").content)).convert("RGB")
     assert all(red_frame_at(page3, b["box"], width) for b in on_page[3])
+    listed = [b for b in web["boxes"] if b["event"] == on_page[3][0]["event"]]  # every value read from its row
+    assert {b["field"] for b in listed} >= {"person.name", "person.birth_date", "salary.step",
+                                            "salary.coefficient", "effective_date"}, listed
+    assert all(red_frame_at(page3, b["box"], width) for b in listed if b["field"] == "salary.step")
     page5 = Image.open(io.BytesIO(snv.get(f"/api/documents/{sha}/pages/5.png").content)).convert("RGB")
     assert all(red_frame_at(page5, b["box"], width) for b in on_page[5])
     page1 = Image.open(io.BytesIO(snv.get(f"/api/documents/{sha}/pages/1.png").content)).convert("RGB")
