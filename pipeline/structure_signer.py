@@ -98,6 +98,8 @@ def name_like(text: str, r: Rules) -> tuple[str, float] | None:
     words = text.split()
     while words and vn.fold(words[0]).rstrip(".") in r.name_prefixes:
         words = words[1:]
+    if 2 <= len(words) <= 6 and (family := _lost_first_letter(words, r)) is not None:
+        return " ".join([family, *words[1:]]), 0.8 * 0.85
     if not 2 <= len(words) <= 6 or not all(w.isalpha() and vn.is_syllable(w) for w in words):
         return None
     if sum(len(w) > 1 for w in words) < 2:
@@ -109,6 +111,30 @@ def name_like(text: str, r: Rules) -> tuple[str, float] | None:
             and not r.title_words.search(vn.canonical(text).lower())):
         return _family_spelled([w[0] + w[1:].lower() for w in words], 0.85, r)
     return None
+
+
+def _lost_first_letter(words: list[str], r: Rules) -> str | None:
+    """The family name where a seal or signature stroke took or added its first letter, the given
+    names read whole: "rần Tuấn Nam", "⁄ê Tấn Thịnh", "È Hữu Việt" (only one family name ends in
+    what is left: Trần, Lê; "a" could be Hà, La or Lã, and is left alone), "'Trần Thanh Toàn",
+    "THoàng Minh Anh" (a mark glued to a family name read whole)."""
+    first, given = words[0], words[1:]
+    if not all(w.isalpha() and w[0].isupper() and w[1:] == w[1:].lower() and vn.is_syllable(w) for w in given):
+        return None
+    if first.isalpha() and first[0].isupper() and first[1:] == first[1:].lower() and len(first) > 1:
+        return None  # a word read whole: the ordinary path spells it
+    for glued in (first.lstrip("'‘’`\"\u201c\u201d.,:;|/\\⁄"), first[1:]):
+        if glued[:1].isupper() and glued[1:] == glued[1:].lower() and glued.isalpha() and vn.fold(glued) in r.surnames:
+            return r.surname_spellings.get(vn.fold(glued))
+    letters = "".join(ch for ch in first if ch.isalpha())
+    junk = first[:len(first) - len(letters)] if first.endswith(letters) else None
+    if not letters or junk is None or not (junk or letters[0].islower() or len(letters) == 1):
+        return None  # letters broken by other marks, or a word of its own
+    rest = vn.fold(letters)
+    families = {name for name in r.surnames if name[1:] == rest}
+    if len(families) != 1:
+        return None
+    return r.surname_spellings.get(families.pop())
 
 
 def _family_spelled(words: list[str], certainty: float, r: Rules) -> tuple[str, float]:
@@ -248,14 +274,17 @@ def _unbroken(title: str) -> str:
 
 def _deputy_title(text: str, authority: tuple[int, str, Line, re.Match[str]], r: Rules) -> str | None:
     """The deputy's title under "KT. <post>" where OCR lost or broke its first word: the title
-    line reads as the post itself, or a scrap of "PHÓ" and the post. None when it reads otherwise."""
+    line reads as the post itself, or a scrap of "PHÓ" (any word no longer than it) and the post.
+    None when it reads otherwise."""
     line, m = authority[2], authority[3]
     post = vn.fold(line.text[m.start("rest"):]).split()
     words = vn.fold(_unbroken(text)).split()
     deputy = vn.fold(r.keywords["deputy"])
     if not post or words[:1] == [deputy]:
         return None  # read right, or nothing to go by
-    if words == post or (len(words) == len(post) + 1 and words[1:] == post and deputy.startswith(words[0])):
+    # "HA GIÁM ĐỐC": "PHÓ" read as a scrap of two or three letters; under "KT." it can be nothing else
+    scrap = len(words) == len(post) + 1 and words[1:] == post and len(words[0]) <= len(deputy)
+    if words == post or scrap:
         return vn.title_case(f"{r.keywords['deputy'].upper()} {line.text[m.start('rest'):]}", capitalize_unknown=False)
     return None
 

@@ -483,9 +483,31 @@ def test_signer_family_name_with_a_misread_tone_mark_is_spelled_as_the_only_fami
     assert (s.field_confidence["signer_name"] < exact) == (read != meant)
 
 
+@pytest.mark.parametrize(("read", "meant"), [
+    ("rần Thị Bình", "Trần Thị Bình"),  # the first letter lost under the signature
+    ("⁄ê Thị Bình", "Lê Thị Bình"),  # ... or read as a mark
+    ("È Thị Bình", "Lê Thị Bình"),  # one letter left: only Lê ends in "ê"
+    ("'Trần Thị Bình", "Trần Thị Bình"),  # a mark glued in front of a family name read whole
+    ("THoàng Thị Bình", "Hoàng Thị Bình"),  # a stroke read as a letter in front
+    ("a Thị Bình", None),  # Hà, La or Lã: no guess
+    ("1£ Thị Bình", None),  # no letter left to go by
+])
+def test_signer_family_name_missing_or_gaining_its_first_letter_is_the_only_one_it_can_be(
+        read: str, meant: str | None) -> None:
+    """A seal or signature stroke over the name's start: the family name is mended when the given
+    names are read whole and exactly one family name fits; the mended name is less certain."""
+    s = parse(make_document(DECISION.replace("Trần Thị Bình", read)))
+    assert s.signer_name == meant
+    if meant is not None:
+        exact = parse(make_document(DECISION)).field_confidence["signer_name"]
+        assert s.field_confidence["signer_name"] < exact
+
+
 @pytest.mark.parametrize(("title_line", "title"), [
     ("GIÁM ĐỐC", "Phó Giám đốc"),  # OCR lost "PHÓ": under KT. the signer is the deputy
     ("PH GIÁM ĐỐC", "Phó Giám đốc"),
+    ("HA GIÁM ĐỐC", "Phó Giám đốc"),  # "PHÓ" read as another short scrap
+    ("Ó GIÁM ĐỐC", "Phó Giám đốc"),
     ("P.HÓ GIÁM ĐỐC", "Phó Giám đốc"),  # a speck read as a dot
     ("PHÓ GIÁM ĐỐC", "Phó Giám đốc"),
     ("CHÁNH VĂN PHÒNG", "Chánh Văn phòng"),  # another post: left as read
