@@ -80,6 +80,23 @@ def test_owning_unit_reads_it_through_the_api(archive):
     assert [e["status"] for e in body["records_now"]] == ["needs_review"]
 
 
+def test_an_archived_docx_shows_its_text_read_again_from_the_original(archive):
+    """A DOCX has no page image: its page shows the text, read again from the kept original as the
+    records keep none — the same text an upload of it shows."""
+    from docx import Document as Docx
+
+    _, clients, shas = archive
+    syt = clients["syt"]
+    outcome = syt.get(f"/api/documents/{shas['docx']}").json()["outcome"]
+    body = [p.text for p in Docx(str(DOCX)).paragraphs if p.text.strip().startswith("Điều 1")]
+    assert body and " ".join(body[0].split()) in " ".join(outcome["text"].split())
+    page = syt.get(f"/documents/{shas['docx']}").text
+    assert 'id="text"' in page and "đọc lại từ bản gốc" in page and 'id="archived"' not in page
+    assert "Điều 1" in page and ".png" not in page
+    assert syt.get(f"/api/documents/{shas['scan']}").status_code == 404  # not Sở Y tế's
+    assert clients["snv"].get(f"/api/documents/{shas['scan']}").json()["outcome"]["text"] is None  # a PDF: its pages
+
+
 def test_other_unit_gets_the_same_404_as_for_nothing(archive):
     _, clients, shas = archive
     stc = clients["stc"]
@@ -154,7 +171,7 @@ def test_document_only_in_the_records(archive, build):
     page = clients["syt"].get(f"/documents/{decision.sha256}")
     assert page.status_code == 200, page.text
     assert "31/QĐ-SYT" in page.text and "Phạm Thu Hà" in page.text and "FORMAT-NUMBER" in page.text
-    assert 'id="archived"' in page.text and "page1.png" not in page.text
+    assert 'id="archived"' in page.text and ".png" not in page.text and 'id="text"' not in page.text
     api = clients["syt"].get(f"/api/documents/{decision.sha256}").json()
     assert api["uploader"] is None and api["outcome"]["events"][0]["person"]["name"] == "Phạm Thu Hà"
     for suffix in ("/original", "/page1.png"):  # nothing kept to send
