@@ -63,10 +63,14 @@ class ReviewEntry:
     to_unit: str | None
     created_at: dt.datetime
     fields: dict[str, Any] = field(default_factory=dict)  # the EDITABLE values as stored now
+    # Where each value was printed, as read (field, text, page, box in page units), for showing the
+    # printed words beside the form; only evidence with a box.
+    evidence: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["candidates"] = list(self.candidates)
+        out["evidence"] = list(self.evidence)
         out["effective_date"] = self.effective_date.isoformat() if self.effective_date else None
         out["created_at"] = self.created_at.isoformat(timespec="seconds")
         return out
@@ -91,8 +95,15 @@ def list_items(ctx: Ctx, status: str = "open", kind: str | None = None) -> list[
             item.id, item.kind, item.status, item.reason, item.message, item.unit_code, event.id,
             event.type, event.person_name, item.person_id, tuple(item.candidates or ()),
             event.effective_date, event.confidence, event.document_sha256, event.page, number,
-            item.from_unit_code, item.to_unit_code, item.created_at, editable_fields(event.payload)))
+            item.from_unit_code, item.to_unit_code, item.created_at, editable_fields(event.payload),
+            printed(event.payload)))
     return out
+
+
+def printed(payload: dict[str, Any]) -> tuple[dict[str, Any], ...]:
+    """The stored event's evidence that has a box and a page (records.codec)."""
+    return tuple({"field": e["field"], "text": e["text"], "page": e["page"], "box": e["box"]}
+                 for e in payload.get("evidence") or () if e.get("box") and e.get("page"))
 
 
 def editable_fields(payload: dict[str, Any]) -> dict[str, Any]:

@@ -247,10 +247,12 @@ def red_frame_at(image, box, page_width) -> bool:
 def test_each_page_of_an_archived_list_is_shown_with_its_boxes(archive):
     """A decision whose attached list starts on page 3: the document page pages through the file,
     each event links to the page it was read on, each page is drawn with the names listed on it
-    boxed, and the review queue and a person's file link to that page."""
+    boxed, the review queue links to that page and shows the printed words beside each value, and
+    a person's file links to the page."""
     import io
     import re
 
+    import numpy as np
     from PIL import Image
 
     app, clients, shas = archive
@@ -289,6 +291,21 @@ def test_each_page_of_an_archived_list_is_shown_with_its_boxes(archive):
     [last] = [e for e in snv.get(f"/api/documents/{sha}").json()["records_now"] if e["index"] == names[-1]["event"]]
     assert last["status"] == "needs_review"
     assert re.search(rf'href="/documents/{sha}\?page=5" class="source-page">trang 5</a>', snv.get("/review").text)
+    # ... and, beside each value, the printed words it was read from: a crop of the page.
+    [item] = [i for i in snv.get("/api/review").json()["items"] if i["id"] == last["review_id"]]
+    name = next(e for e in item["evidence"] if e["field"] == "person.name")
+    assert name["page"] == 5 and name["text"] == item["person_name"] == names[-1]["text"]
+    assert {e["field"] for e in item["evidence"]} >= {"person.birth_date", "salary.step", "effective_date"}
+    crop_url = f"/api/documents/{sha}/pages/5.png?box={','.join(str(v) for v in name['box'])}"
+    assert crop_url in snv.get("/review").text
+    crop = Image.open(io.BytesIO(snv.get(crop_url).content)).convert("RGB")
+    full = Image.open(io.BytesIO(snv.get(f"/api/documents/{sha}/pages/5.png").content))
+    assert crop.width < full.width / 2 and crop.height < full.height / 10  # the words, not the page
+    pixels = np.asarray(crop)
+    assert ((pixels[..., 0] > 180) & (pixels[..., 1] < 80) & (pixels[..., 2] < 80)).any()  # with its red frame
+    assert snv.get(f"/api/documents/{sha}/pages/5.png?box=1,2,3").status_code == 422
+    assert snv.get(f"/api/documents/{sha}/pages/5.png?box=9,9,1,1").status_code == 422
+    assert snv.get(f"/api/documents/{sha}/pages/5.png?box=9000,9000,9100,9100").status_code == 404  # off the page
     approved = app.state.web.records.approve(last["review_id"], department_admin())
     file = snv.get(f"/people/{approved.person_id}").text
     assert re.search(rf'href="/documents/{sha}\?page=5" class="source-page">trang 5</a>', file)

@@ -8,11 +8,12 @@ Errors answer {"code": STABLE-CODE, "detail": Vietnamese message}. Accounts admi
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -199,6 +200,17 @@ def original(sha256: str, request: Request, user: User = Depends(current_user)) 
         "Content-Disposition": f"attachment; filename=\"{shown.sha256[:16]}\"; filename*=UTF-8''{_quote(shown.name)}"})
 
 
+def _part(box: str) -> tuple[float, float, float, float]:
+    """ "x0,y0,x1,y1" as four finite numbers, left above right below; else 422."""
+    try:
+        x0, y0, x1, y1 = (float(v) for v in box.split(","))
+    except ValueError:
+        raise HTTPException(422, "Vùng ảnh phải là bốn số x0,y0,x1,y1.") from None
+    if not all(math.isfinite(v) and v >= 0 for v in (x0, y0, x1, y1)) or x0 >= x1 or y0 >= y1:
+        raise HTTPException(422, "Vùng ảnh phải là bốn số x0,y0,x1,y1 không âm, x0 < x1 và y0 < y1.")
+    return x0, y0, x1, y1
+
+
 def _quote(name: str) -> str:
     return quote(name, safe="")
 
@@ -206,18 +218,21 @@ def _quote(name: str) -> str:
 @router.get("/documents/{sha256}/page1.png")
 def page_image(sha256: str, request: Request, user: User = Depends(current_user)) -> Response:
     """Page 1 (kept for links made before pages were numbered)."""
-    return numbered_page_image(sha256, 1, request, user)
+    return numbered_page_image(sha256, 1, request, user, box=None)
 
 
 @router.get("/documents/{sha256}/pages/{number}.png")
-def numbered_page_image(sha256: str, number: int, request: Request,
-                        user: User = Depends(current_user)) -> Response:
+def numbered_page_image(sha256: str, number: int, request: Request, user: User = Depends(current_user),
+                        box: str | None = Query(None, description="x0,y0,x1,y1 in the page's own unit: "
+                                                "only that part of the page, with a margin")) -> Response:
     """Page `number` (1-based) as a PNG with the values read on it boxed (for a document from
-    the records, not uploaded here, as the records keep its geometry); a DOCX, a page the file
-    does not have or a missing original has no image (404)."""
+    the records, not uploaded here, as the records keep its geometry), or only the part `box`
+    names (the review queue shows the printed words beside each value); a DOCX, a page the file
+    does not have, a part off the page or a missing original has no image (404)."""
     web = state(request)
     shown = web.visible_document(user, sha256)
-    png = pageimage.render(shown.sha256, shown.outcome, web.settings.pipeline_config().paths, number)
+    part = _part(box) if box is not None else None
+    png = pageimage.render(shown.sha256, shown.outcome, web.settings.pipeline_config().paths, number, part)
     if png is None:
         raise HTTPException(404, "Không có ảnh trang này cho tệp này.")
     return Response(png, media_type="image/png")

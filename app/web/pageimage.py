@@ -85,8 +85,23 @@ def stored_media_type(sha256: str, paths: Paths) -> str | None:
     return media_type
 
 
-def render(sha256: str, outcome: dict[str, Any], paths: Paths, number: int = 1) -> bytes | None:
-    """Page `number` of the original as PNG with its boxes; None when there is no such page image."""
+PART_MARGIN = 1.0  # around a part, in heights of the part's line: the words beside it give context
+
+
+def _around(part: tuple[float, float, float, float], sx: float, sy: float,
+            size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The pixel rectangle of `part` (page units) with its margin, inside the image."""
+    x0, y0, x1, y1 = part[0] * sx, part[1] * sy, part[2] * sx, part[3] * sy
+    margin = max(8.0, PART_MARGIN * (y1 - y0))
+    return (max(0, round(x0 - 2 * margin)), max(0, round(y0 - margin)),
+            min(size[0], round(x1 + 2 * margin)), min(size[1], round(y1 + margin)))
+
+
+def render(sha256: str, outcome: dict[str, Any], paths: Paths, number: int = 1,
+           part: tuple[float, float, float, float] | None = None) -> bytes | None:
+    """Page `number` of the original as PNG with its boxes; None when there is no such page image.
+    `part` (x0, y0, x1, y1 in page units): only that part, with a margin around it — the printed
+    words a value was read from, shown beside it for review."""
     facts = outcome.get("web") or {}
     image = _load(object_path(sha256, paths), facts.get("media_type") or "", number)
     if image is None:
@@ -100,6 +115,13 @@ def render(sha256: str, outcome: dict[str, Any], paths: Paths, number: int = 1) 
         for item in boxes:
             x0, y0, x1, y1 = item["box"]
             draw.rectangle((x0 * sx - 2, y0 * sy - 2, x1 * sx + 2, y1 * sy + 2), outline=(220, 40, 40), width=3)
+    if part is not None:
+        if not (page and page[0] and page[1]):
+            return None  # no frame to place the part in
+        rect = _around(part, image.width / page[0], image.height / page[1], image.size)
+        if rect[0] >= rect[2] or rect[1] >= rect[3]:
+            return None  # the part lies off the page
+        image = image.crop(rect)
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()

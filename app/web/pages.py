@@ -60,6 +60,12 @@ CORRECTION_FIELDS = (
     ("salary.scale_code", "Mã ngạch", "text"), ("salary.step", "Bậc lương", "number"),
     ("salary.coefficient", "Hệ số lương", "text"),
 )
+# What each printed value shown beside a review item was read as (CORRECTION_FIELDS and the rest).
+EVIDENCE_LABELS = {**{name: label for name, label, _ in CORRECTION_FIELDS},
+                   "previous_salary.scale_code": "Mã ngạch cũ", "previous_salary.step": "Bậc lương cũ",
+                   "previous_salary.coefficient": "Hệ số lương cũ", "allowance_percent": "Phụ cấp thâm niên (%)",
+                   "term_months": "Thời hạn (tháng)", "next_raise_from": "Mốc nâng lương lần sau"}
+templates.env.globals["evidence_label"] = lambda f: EVIDENCE_LABELS.get(f, "Nội dung")
 # The person page's identity form (records.person_edit.EDITABLE): (field, label, input type).
 PERSON_FIELDS = (
     ("personal_id", "Số định danh cá nhân (CCCD)", "text"), ("name", "Họ và tên", "text"),
