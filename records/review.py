@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from pipeline.contract import evidence_boxes
 from pipeline.families import is_unit_type
 from pipeline.model import nfc
 from records.apply import refresh_status, settle
@@ -63,8 +64,8 @@ class ReviewEntry:
     to_unit: str | None
     created_at: dt.datetime
     fields: dict[str, Any] = field(default_factory=dict)  # the EDITABLE values as stored now
-    # Where each value was printed, as read (field, text, page, box in page units), for showing the
-    # printed words beside the form; only evidence with a box.
+    # Where each value was printed, as read (pipeline.contract.evidence_boxes: field, text, page,
+    # box in page units), for showing the printed words beside the form.
     evidence: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -96,14 +97,8 @@ def list_items(ctx: Ctx, status: str = "open", kind: str | None = None) -> list[
             event.type, event.person_name, item.person_id, tuple(item.candidates or ()),
             event.effective_date, event.confidence, event.document_sha256, event.page, number,
             item.from_unit_code, item.to_unit_code, item.created_at, editable_fields(event.payload),
-            printed(event.payload)))
+            tuple(evidence_boxes([(event.seq, event_from_json(event.payload))]))))
     return out
-
-
-def printed(payload: dict[str, Any]) -> tuple[dict[str, Any], ...]:
-    """The stored event's evidence that has a box and a page (records.codec)."""
-    return tuple({"field": e["field"], "text": e["text"], "page": e["page"], "box": e["box"]}
-                 for e in payload.get("evidence") or () if e.get("box") and e.get("page"))
 
 
 def editable_fields(payload: dict[str, Any]) -> dict[str, Any]:
