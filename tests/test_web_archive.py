@@ -303,6 +303,12 @@ def test_each_page_of_an_archived_list_is_shown_with_its_boxes(archive):
     assert crop.width < full.width / 2 and crop.height < full.height / 10  # the words, not the page
     pixels = np.asarray(crop)
     assert ((pixels[..., 0] > 180) & (pixels[..., 1] < 80) & (pixels[..., 2] < 80)).any()  # with its red frame
+    born = next(e for e in item["evidence"] if e["field"] == "person.birth_date")  # the next cell is boxed too
+    born_crop = snv.get(f"/api/documents/{sha}/pages/5.png?box={','.join(str(v) for v in born['box'])}")
+    born_px = np.asarray(Image.open(io.BytesIO(born_crop.content)).convert("RGB"))
+    red = (born_px[..., 0] > 180) & (born_px[..., 1] < 80) & (born_px[..., 2] < 80)
+    edge = red.shape[1] // 8
+    assert red[:, edge:-edge].any() and not red[:, -edge:].any()  # only its own frame, not its neighbour's cut
     assert snv.get(f"/api/documents/{sha}/pages/5.png?box=1,2,3").status_code == 422
     assert snv.get(f"/api/documents/{sha}/pages/5.png?box=9,9,1,1").status_code == 422
     assert snv.get(f"/api/documents/{sha}/pages/5.png?box=9000,9000,9100,9100").status_code == 404  # off the page

@@ -109,6 +109,8 @@ def render(sha256: str, outcome: dict[str, Any], paths: Paths, number: int = 1,
     if image.width > MAX_WIDTH:
         image = image.resize((MAX_WIDTH, round(image.height * MAX_WIDTH / image.width)))
     page, boxes = _frame(facts, number)
+    if part is not None:  # only the part's own frame: its neighbours' would be cut at the edges
+        boxes = [{"box": list(part)}]
     if page and page[0] and page[1] and boxes:
         sx, sy = image.width / page[0], image.height / page[1]
         draw = ImageDraw.Draw(image)
