@@ -282,6 +282,8 @@ def test_each_page_of_an_archived_list_is_shown_with_its_boxes(archive):
     html = snv.get(f"/documents/{sha}").text
     assert f"/api/documents/{sha}/pages/1.png" in html and '<nav class="pages" id="pages">' in html
     assert sum(html.count(f'class="event-page">{n}</a>') for n in (3, 4, 5)) == 33
+    assert html.count('<span class="salary">ngạch ') == 33  # a raise shows the step it raises to
+    assert '<span class="salary">ngạch 01.005 bậc 10 (hệ số 3,66)</span>' in html  # Bùi Trọng Tuấn, as printed
     assert html.count('class="event-page">3</a>') == len(on_page[3])
     third = snv.get(f"/documents/{sha}?page=3").text
     assert f"/api/documents/{sha}/pages/3.png" in third and "<strong>3</strong>" in third
