@@ -317,3 +317,4 @@ def test_each_page_of_an_archived_list_is_shown_with_its_boxes(archive):
     approved = app.state.web.records.approve(last["review_id"], department_admin())
     file = snv.get(f"/people/{approved.person_id}").text
     assert re.search(rf'href="/documents/{sha}\?page=5" class="source-page">trang 5</a>', file)
+    assert f'<q>{names[-1]["text"]}</q> <span class="muted">(<a href="/documents/{sha}?page=5">trang 5</a>)' in file
