@@ -99,7 +99,7 @@ def name_like(text: str, r: Rules) -> tuple[str, float] | None:
     while words and vn.fold(words[0]).rstrip(".") in r.name_prefixes:
         words = words[1:]
     if 2 <= len(words) <= 6 and (family := _lost_first_letter(words, r)) is not None:
-        return " ".join([family, *words[1:]]), 0.8 * 0.85
+        return " ".join([family, *words[1:]]), MENDED_FAMILY
     if not 2 <= len(words) <= 6 or not all(w.isalpha() and vn.is_syllable(w) for w in words):
         return None
     if sum(len(w) > 1 for w in words) < 2:
@@ -111,6 +111,11 @@ def name_like(text: str, r: Rules) -> tuple[str, float] | None:
             and not r.title_words.search(vn.canonical(text).lower())):
         return _family_spelled([w[0] + w[1:].lower() for w in words], 0.85, r)
     return None
+
+
+# The certainty of a name whose family name was mended: below an unknown family name read whole
+# (0.85), as a guess from what a stroke left of it.
+MENDED_FAMILY = 0.8 * 0.85
 
 
 def _lost_first_letter(words: list[str], r: Rules) -> str | None:

@@ -3,10 +3,11 @@ for the document page of files that were never uploaded through the web app (CLI
 
 The records keep the decision's metadata, its findings and each event read whole (records.codec),
 but not the text or the signer's title: those keys are present and null, so a reader of the
-contract shape needs no second code path (the web app reads a DOCX's text again from the original). Beyond the contract, `page_geometry` holds each page's
-size and the evidence boxes (what the web app keeps for its own uploads), so the document page
-draws where each value was read whichever way the file came in; a document kept before the
-records held page sizes has none of either. The events are shown as they were read:
+contract shape needs no second code path (the web app reads a DOCX's text again from the
+original). Beyond the contract, `page_geometry` holds each page's size and the evidence boxes
+(what the web app keeps for its own uploads), so the document page draws where each value was
+read whichever way the file came in; a document kept before the records held page sizes has
+none of either. The events are shown as they were read:
 a reviewer's correction patches the stored row and keeps the reading in a superseded copy
 (records.review), and the document page pairs what was read with where it stands now.
 """

@@ -18,7 +18,7 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.web import pageimage
+from app.web import originals, pageimage
 from app.web.accounts import User
 from app.web.errors import TooManyFiles
 from app.web.jobs import ALLOWED_SUFFIXES, display_name
@@ -194,7 +194,7 @@ def original(sha256: str, request: Request, user: User = Depends(current_user)) 
         raise HTTPException(404, NOT_FOUND) from None
     web.audit(user, "download_original", request, sha256=sha256)
     # The type the upload's bytes were identified as, else the kept bytes' own (never a name).
-    media = (shown.media_type or pageimage.stored_media_type(shown.sha256, web.settings.pipeline_config().paths)
+    media = (shown.media_type or originals.stored_media_type(shown.sha256, web.settings.pipeline_config().paths)
              or "application/octet-stream")
     return StreamingResponse(handle, media_type=media, headers={
         "Content-Disposition": f"attachment; filename=\"{shown.sha256[:16]}\"; filename*=UTF-8''{_quote(shown.name)}"})

@@ -6,21 +6,17 @@ pixels, top-left origin), so they are scaled by the rendered image's size over t
 The sizes and boxes come from the outcome's `web` facts: an upload's as read (`jobs.page_facts`;
 one kept before pages were numbered holds `page1` and boxes of page 1 only), a document read by
 the CLI or the nightly batch as the records keep them (records.document_view), its type sniffed
-from the stored bytes (`stored_media_type`); one kept before the records held page sizes is
+from the stored bytes (`originals.stored_media_type`); one kept before the records held page sizes is
 drawn without boxes.
 """
 from __future__ import annotations
 
 import io
-import sys
-from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageDraw
 
-from pipeline.config import Limits, Paths
-from pipeline.errors import SohoaError
-from pipeline.intake import identify
+from pipeline.config import Paths
 from pipeline.store import object_path
 
 MAX_WIDTH = 1100
@@ -57,32 +53,6 @@ def _frame(facts: dict[str, Any], number: int) -> tuple[list[float] | None, list
     sizes = facts.get("page_sizes") or ([facts["page1"]] if facts.get("page1") else [])
     size = sizes[number - 1] if number <= len(sizes) else None
     return size, [b for b in facts.get("boxes") or () if b.get("page", 1) == number]
-
-
-# The original was within the limits of the day it was kept; only its type is wanted here.
-_ANY_SIZE = Limits(max_bytes=sys.maxsize)
-
-
-# Originals are content-addressed and write-once, so a type once sniffed never changes; sniffing
-# hashes the whole file, which each view of a large scan would otherwise repeat.
-_TYPES: dict[Path, str] = {}
-_TYPES_KEPT = 1024
-
-
-def stored_media_type(sha256: str, paths: Paths) -> str | None:
-    """The media type of a kept original, from its bytes (never a name); None when it is not kept
-    or cannot be read now (a failure is not remembered: it may be passing)."""
-    path = object_path(sha256, paths)
-    if path in _TYPES:
-        return _TYPES[path]
-    try:
-        media_type = identify(path, _ANY_SIZE).media_type
-    except SohoaError:
-        return None
-    if len(_TYPES) >= _TYPES_KEPT:
-        _TYPES.clear()
-    _TYPES[path] = media_type
-    return media_type
 
 
 PART_MARGIN = 1.0  # around a part, in heights of the part's line: the words beside it give context

@@ -27,7 +27,7 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
-from app.web import original_text, pageimage
+from app.web import originals
 from app.web.accounts import ROLES, Accounts, Throttle, User
 from app.web.errors import PasswordChangeRequired
 from app.web.jobs import DocumentRow, Uploads, display_name
@@ -122,9 +122,9 @@ class WebState:
         # The page images need the type (the kept bytes say it), the pages' sizes and the boxes;
         # a DOCX has no page image, and its text is read from the original instead.
         config = self.settings.pipeline_config()
-        media_type = pageimage.stored_media_type(sha256, config.paths)
+        media_type = originals.stored_media_type(sha256, config.paths)
         outcome["web"] = {"media_type": media_type, **outcome.pop("page_geometry")}
-        outcome["text"] = original_text.docx_text(sha256, media_type, config)
+        outcome["text"] = originals.docx_text(sha256, media_type, config)
         # A CLI source is a path on the server: only its last part is shown.
         return ShownDocument(sha256, display_name(source) if source else sha256[:16], None, outcome, archived=True)
 
